@@ -1,0 +1,740 @@
+// Thin C ABI over libtorch. See include/mlnetgan_torch.h for the contract.
+// Every entry point runs its body through `guarded`, which turns any C++
+// exception into a status code plus a thread-local message.
+#include "mlnetgan_torch.h"
+
+#include <torch/torch.h>
+
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#define MNG_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+thread_local std::string last_error_message;
+
+template <typename Body>
+int guarded(Body&& body) noexcept {
+  try {
+    body();
+    return MNG_OK;
+  } catch (const c10::Error& e) {
+    last_error_message = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    last_error_message = e.what();
+  } catch (...) {
+    last_error_message = "unknown native error";
+  }
+  return MNG_ERROR;
+}
+
+const at::Tensor& ref(mng_tensor handle, const char* name) {
+  if (handle == nullptr) {
+    throw std::invalid_argument(std::string("tensor argument '") + name + "' is a null handle");
+  }
+  return *reinterpret_cast<at::Tensor*>(handle);
+}
+
+// Optional tensor arguments (bias, weight, ...) may legitimately be null.
+c10::optional<at::Tensor> optional_ref(mng_tensor handle) {
+  if (handle == nullptr) return c10::nullopt;
+  return *reinterpret_cast<at::Tensor*>(handle);
+}
+
+template <typename T>
+T* require_out(T* out) {
+  if (out == nullptr) throw std::invalid_argument("output pointer is null");
+  return out;
+}
+
+void put(mng_tensor* out, at::Tensor value) {
+  *require_out(out) = reinterpret_cast<mng_tensor>(new at::Tensor(std::move(value)));
+}
+
+std::vector<at::Tensor> tensor_list(const mng_tensor* handles, int count, const char* name) {
+  if (count < 0 || (count > 0 && handles == nullptr)) throw std::invalid_argument(std::string("bad tensor list '") + name + "'");
+  std::vector<at::Tensor> list;
+  list.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) list.push_back(ref(handles[i], name));
+  return list;
+}
+
+c10::IntArrayRef int_list(const int64_t* values, int count, const char* name) {
+  if (count < 0 || (count > 0 && values == nullptr)) throw std::invalid_argument(std::string("bad integer list '") + name + "'");
+  return c10::IntArrayRef(values, static_cast<size_t>(count));
+}
+
+at::ScalarType scalar_type(int code) {
+  switch (code) {
+    case 0: return at::kByte;
+    case 1: return at::kChar;
+    case 2: return at::kShort;
+    case 3: return at::kInt;
+    case 4: return at::kLong;
+    case 6: return at::kFloat;
+    case 7: return at::kDouble;
+    case 11: return at::kBool;
+    default: throw std::invalid_argument("unsupported dtype code " + std::to_string(code));
+  }
+}
+
+at::Device device_of(int type, int index) {
+  switch (type) {
+    case 0: return at::Device(at::kCPU);
+    case 1:
+      if (!torch::cuda::is_available()) {
+        throw std::runtime_error("CUDA device requested but this libtorch build has no CUDA support or no CUDA device is visible");
+      }
+      return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+    default: throw std::invalid_argument("unsupported device type code " + std::to_string(type));
+  }
+}
+
+at::TensorOptions options(int dtype, int device_type, int device_index, int requires_grad) {
+  return at::TensorOptions().dtype(scalar_type(dtype)).device(device_of(device_type, device_index)).requires_grad(requires_grad != 0);
+}
+
+c10::optional<at::Generator> generator_ref(mng_generator handle) {
+  if (handle == nullptr) return c10::nullopt;
+  return *reinterpret_cast<at::Generator*>(handle);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- runtime --
+
+MNG_API const char* mng_last_error(void) { return last_error_message.c_str(); }
+
+MNG_API int mng_manual_seed(uint64_t seed) {
+  return guarded([&] { torch::manual_seed(seed); });
+}
+
+MNG_API int mng_set_num_threads(int threads) {
+  return guarded([&] {
+    if (threads < 1) throw std::invalid_argument("thread count must be at least 1");
+    at::set_num_threads(threads);
+  });
+}
+
+MNG_API int mng_get_num_threads(int* out) {
+  return guarded([&] { *require_out(out) = at::get_num_threads(); });
+}
+
+MNG_API int mng_cuda_is_available(int* out) {
+  return guarded([&] { *require_out(out) = torch::cuda::is_available() ? 1 : 0; });
+}
+
+MNG_API int mng_cuda_device_count(int* out) {
+  return guarded([&] { *require_out(out) = static_cast<int>(torch::cuda::device_count()); });
+}
+
+MNG_API int mng_set_grad_enabled(int enabled, int* previous) {
+  return guarded([&] {
+    *require_out(previous) = at::GradMode::is_enabled() ? 1 : 0;
+    at::GradMode::set_enabled(enabled != 0);
+  });
+}
+
+MNG_API int mng_inference_mode_enter(mng_guard* out) {
+  return guarded([&] { *require_out(out) = reinterpret_cast<mng_guard>(new c10::InferenceMode(true)); });
+}
+
+MNG_API int mng_inference_mode_exit(mng_guard guard) {
+  return guarded([&] {
+    if (guard == nullptr) throw std::invalid_argument("inference-mode guard is null");
+    delete reinterpret_cast<c10::InferenceMode*>(guard);
+  });
+}
+
+MNG_API int mng_generator_new(uint64_t seed, mng_generator* out) {
+  return guarded([&] {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    *require_out(out) = reinterpret_cast<mng_generator>(new at::Generator(std::move(generator)));
+  });
+}
+
+MNG_API void mng_generator_free(mng_generator generator) { delete reinterpret_cast<at::Generator*>(generator); }
+
+// -------------------------------------------------------- tensor lifecycle --
+
+MNG_API void mng_tensor_free(mng_tensor tensor) { delete reinterpret_cast<at::Tensor*>(tensor); }
+
+MNG_API int mng_tensor_from_data(const void* data, int64_t byte_count, int dtype, const int64_t* shape, int ndim, mng_tensor* out) {
+  return guarded([&] {
+    auto sizes = int_list(shape, ndim, "shape");
+    auto type = scalar_type(dtype);
+    int64_t numel = c10::multiply_integers(sizes);
+    int64_t expected = numel * static_cast<int64_t>(c10::elementSize(type));
+    if (byte_count != expected) {
+      throw std::invalid_argument("buffer holds " + std::to_string(byte_count) + " bytes but shape " + c10::str(sizes) + " of " +
+                                  c10::toString(type) + " needs " + std::to_string(expected));
+    }
+    auto tensor = at::empty(sizes, at::TensorOptions().dtype(type));
+    if (expected > 0) {
+      if (data == nullptr) throw std::invalid_argument("data pointer is null");
+      std::memcpy(tensor.data_ptr(), data, static_cast<size_t>(expected));
+    }
+    put(out, std::move(tensor));
+  });
+}
+
+MNG_API int mng_tensor_copy_to(mng_tensor tensor, void* destination, int64_t byte_count, int dtype) {
+  return guarded([&] {
+    const auto& t = ref(tensor, "tensor");
+    auto type = scalar_type(dtype);
+    if (t.scalar_type() != type) {
+      throw std::invalid_argument(std::string("tensor has dtype ") + c10::toString(t.scalar_type()) + " but the destination is " + c10::toString(type));
+    }
+    int64_t needed = t.numel() * static_cast<int64_t>(t.element_size());
+    if (byte_count != needed) {
+      throw std::invalid_argument("destination holds " + std::to_string(byte_count) + " bytes but the tensor has " + std::to_string(needed));
+    }
+    if (needed == 0) return;
+    if (destination == nullptr) throw std::invalid_argument("destination pointer is null");
+    auto dense = t.detach().to(at::kCPU).contiguous();
+    std::memcpy(destination, dense.data_ptr(), static_cast<size_t>(needed));
+  });
+}
+
+MNG_API int mng_tensor_ndim(mng_tensor tensor, int* out) {
+  return guarded([&] { *require_out(out) = static_cast<int>(ref(tensor, "tensor").dim()); });
+}
+
+MNG_API int mng_tensor_shape(mng_tensor tensor, int64_t* out, int capacity) {
+  return guarded([&] {
+    const auto& t = ref(tensor, "tensor");
+    if (capacity < t.dim()) throw std::invalid_argument("shape buffer too small");
+    for (int64_t i = 0; i < t.dim(); ++i) require_out(out)[i] = t.size(i);
+  });
+}
+
+MNG_API int mng_tensor_dtype(mng_tensor tensor, int* out) {
+  return guarded([&] { *require_out(out) = static_cast<int>(ref(tensor, "tensor").scalar_type()); });
+}
+
+MNG_API int mng_tensor_numel(mng_tensor tensor, int64_t* out) {
+  return guarded([&] { *require_out(out) = ref(tensor, "tensor").numel(); });
+}
+
+MNG_API int mng_tensor_device(mng_tensor tensor, int* type, int* index) {
+  return guarded([&] {
+    auto device = ref(tensor, "tensor").device();
+    *require_out(type) = device.is_cuda() ? 1 : 0;
+    *require_out(index) = device.index();
+  });
+}
+
+MNG_API int mng_tensor_requires_grad(mng_tensor tensor, int* out) {
+  return guarded([&] { *require_out(out) = ref(tensor, "tensor").requires_grad() ? 1 : 0; });
+}
+
+MNG_API int mng_tensor_set_requires_grad(mng_tensor tensor, int value) {
+  return guarded([&] { ref(tensor, "tensor").set_requires_grad(value != 0); });
+}
+
+// A tensor without a gradient yields *out == nullptr (the binding maps it to null).
+MNG_API int mng_tensor_grad(mng_tensor tensor, mng_tensor* out) {
+  return guarded([&] {
+    const auto& grad = ref(tensor, "tensor").grad();
+    if (grad.defined()) put(out, grad);
+    else *require_out(out) = nullptr;
+  });
+}
+
+MNG_API int mng_tensor_clear_grad(mng_tensor tensor) {
+  return guarded([&] { ref(tensor, "tensor").mutable_grad().reset(); });
+}
+
+MNG_API int mng_tensor_item(mng_tensor tensor, double* out) {
+  return guarded([&] { *require_out(out) = ref(tensor, "tensor").item<double>(); });
+}
+
+MNG_API int mng_tensor_item_int64(mng_tensor tensor, int64_t* out) {
+  return guarded([&] { *require_out(out) = ref(tensor, "tensor").item<int64_t>(); });
+}
+
+MNG_API int mng_tensor_to(mng_tensor tensor, int device_type, int device_index, int dtype, mng_tensor* out) {
+  return guarded([&] {
+    const auto& t = ref(tensor, "tensor");
+    auto type = dtype < 0 ? t.scalar_type() : scalar_type(dtype);
+    put(out, t.to(device_of(device_type, device_index), type));
+  });
+}
+
+// ---------------------------------------------------------------- factories --
+
+MNG_API int mng_zeros(const int64_t* shape, int ndim, int dtype, int device_type, int device_index, int requires_grad, mng_tensor* out) {
+  return guarded([&] { put(out, at::zeros(int_list(shape, ndim, "shape"), options(dtype, device_type, device_index, requires_grad))); });
+}
+
+MNG_API int mng_ones(const int64_t* shape, int ndim, int dtype, int device_type, int device_index, int requires_grad, mng_tensor* out) {
+  return guarded([&] { put(out, at::ones(int_list(shape, ndim, "shape"), options(dtype, device_type, device_index, requires_grad))); });
+}
+
+MNG_API int mng_full(const int64_t* shape, int ndim, double value, int dtype, int device_type, int device_index, int requires_grad, mng_tensor* out) {
+  return guarded([&] { put(out, at::full(int_list(shape, ndim, "shape"), value, options(dtype, device_type, device_index, requires_grad))); });
+}
+
+MNG_API int mng_rand(const int64_t* shape, int ndim, int dtype, int device_type, int device_index, mng_generator generator, mng_tensor* out) {
+  return guarded([&] { put(out, at::rand(int_list(shape, ndim, "shape"), generator_ref(generator), options(dtype, device_type, device_index, 0))); });
+}
+
+MNG_API int mng_randn(const int64_t* shape, int ndim, int dtype, int device_type, int device_index, mng_generator generator, mng_tensor* out) {
+  return guarded([&] { put(out, at::randn(int_list(shape, ndim, "shape"), generator_ref(generator), options(dtype, device_type, device_index, 0))); });
+}
+
+MNG_API int mng_randint(int64_t low, int64_t high, const int64_t* shape, int ndim, mng_generator generator, mng_tensor* out) {
+  return guarded([&] { put(out, at::randint(low, high, int_list(shape, ndim, "shape"), generator_ref(generator), at::TensorOptions().dtype(at::kLong))); });
+}
+
+MNG_API int mng_randperm(int64_t n, mng_generator generator, mng_tensor* out) {
+  return guarded([&] { put(out, at::randperm(n, generator_ref(generator), at::TensorOptions().dtype(at::kLong))); });
+}
+
+MNG_API int mng_arange(double start, double end, double step, int dtype, mng_tensor* out) {
+  return guarded([&] { put(out, at::arange(start, end, step, at::TensorOptions().dtype(scalar_type(dtype)))); });
+}
+
+MNG_API int mng_linspace(double start, double end, int64_t steps, int dtype, mng_tensor* out) {
+  return guarded([&] { put(out, at::linspace(start, end, steps, at::TensorOptions().dtype(scalar_type(dtype)))); });
+}
+
+// ------------------------------------------------------------ element-wise --
+
+#define MNG_UNARY(name, expression)                                       \
+  MNG_API int mng_##name(mng_tensor input, mng_tensor* out) {             \
+    return guarded([&] {                                                  \
+      const auto& x = ref(input, "input");                                \
+      put(out, expression);                                               \
+    });                                                                   \
+  }
+
+MNG_UNARY(clone, x.clone())
+MNG_UNARY(detach, x.detach())
+MNG_UNARY(contiguous, x.contiguous())
+MNG_UNARY(neg, at::neg(x))
+MNG_UNARY(abs, at::abs(x))
+MNG_UNARY(relu, at::relu(x))
+MNG_UNARY(tanh, at::tanh(x))
+MNG_UNARY(sigmoid, at::sigmoid(x))
+MNG_UNARY(log, at::log(x))
+MNG_UNARY(exp, at::exp(x))
+MNG_UNARY(sqrt, at::sqrt(x))
+MNG_UNARY(rsqrt, at::rsqrt(x))
+MNG_UNARY(square, at::square(x))
+MNG_UNARY(sign, at::sign(x))
+MNG_UNARY(sin, at::sin(x))
+MNG_UNARY(cos, at::cos(x))
+MNG_UNARY(floor, at::floor(x))
+MNG_UNARY(round, at::round(x))
+MNG_UNARY(log_sigmoid, at::log_sigmoid(x))
+MNG_UNARY(sum, at::sum(x))
+MNG_UNARY(mean, at::mean(x))
+MNG_UNARY(max_all, at::max(x))
+MNG_UNARY(min_all, at::min(x))
+MNG_UNARY(t, x.t())
+MNG_UNARY(zeros_like, at::zeros_like(x))
+MNG_UNARY(ones_like, at::ones_like(x))
+MNG_UNARY(randn_like, at::randn_like(x))
+MNG_UNARY(rand_like, at::rand_like(x))
+
+#define MNG_BINARY(name, expression)                                      \
+  MNG_API int mng_##name(mng_tensor left, mng_tensor right, mng_tensor* out) { \
+    return guarded([&] {                                                  \
+      const auto& a = ref(left, "left");                                  \
+      const auto& b = ref(right, "right");                                \
+      put(out, expression);                                               \
+    });                                                                   \
+  }
+
+MNG_BINARY(mul, at::mul(a, b))
+MNG_BINARY(div, at::div(a, b))
+MNG_BINARY(pow, at::pow(a, b))
+MNG_BINARY(matmul, at::matmul(a, b))
+MNG_BINARY(maximum, at::maximum(a, b))
+MNG_BINARY(minimum, at::minimum(a, b))
+MNG_BINARY(eq, at::eq(a, b))
+MNG_BINARY(ne, at::ne(a, b))
+MNG_BINARY(lt, at::lt(a, b))
+MNG_BINARY(le, at::le(a, b))
+MNG_BINARY(gt, at::gt(a, b))
+MNG_BINARY(ge, at::ge(a, b))
+
+MNG_API int mng_add(mng_tensor left, mng_tensor right, double alpha, mng_tensor* out) {
+  return guarded([&] { put(out, at::add(ref(left, "left"), ref(right, "right"), alpha)); });
+}
+
+MNG_API int mng_sub(mng_tensor left, mng_tensor right, double alpha, mng_tensor* out) {
+  return guarded([&] { put(out, at::sub(ref(left, "left"), ref(right, "right"), alpha)); });
+}
+
+#define MNG_SCALAR(name, expression)                                      \
+  MNG_API int mng_##name(mng_tensor input, double s, mng_tensor* out) {   \
+    return guarded([&] {                                                  \
+      const auto& x = ref(input, "input");                                \
+      put(out, expression);                                               \
+    });                                                                   \
+  }
+
+MNG_SCALAR(add_scalar, at::add(x, s))
+MNG_SCALAR(sub_scalar, at::sub(x, s))
+MNG_SCALAR(rsub_scalar, at::rsub(x, s))
+MNG_SCALAR(mul_scalar, at::mul(x, s))
+MNG_SCALAR(div_scalar, at::div(x, s))
+MNG_SCALAR(rdiv_scalar, at::mul(at::reciprocal(x), s))
+MNG_SCALAR(pow_scalar, at::pow(x, s))
+MNG_SCALAR(eq_scalar, at::eq(x, s))
+MNG_SCALAR(lt_scalar, at::lt(x, s))
+MNG_SCALAR(le_scalar, at::le(x, s))
+MNG_SCALAR(gt_scalar, at::gt(x, s))
+MNG_SCALAR(ge_scalar, at::ge(x, s))
+MNG_SCALAR(leaky_relu, at::leaky_relu(x, s))
+MNG_SCALAR(softmax, at::softmax(x, static_cast<int64_t>(s)))
+MNG_SCALAR(log_softmax, at::log_softmax(x, static_cast<int64_t>(s)))
+
+MNG_API int mng_softplus(mng_tensor input, double beta, double threshold, mng_tensor* out) {
+  return guarded([&] { put(out, at::softplus(ref(input, "input"), beta, threshold)); });
+}
+
+// has_min / has_max select one-sided clamps, as torch.clamp(min=None, max=...) does.
+MNG_API int mng_clamp(mng_tensor input, int has_min, double min, int has_max, double max, mng_tensor* out) {
+  return guarded([&] {
+    c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(min) : c10::nullopt;
+    c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(max) : c10::nullopt;
+    put(out, at::clamp(ref(input, "input"), lo, hi));
+  });
+}
+
+MNG_API int mng_where(mng_tensor condition, mng_tensor left, mng_tensor right, mng_tensor* out) {
+  return guarded([&] { put(out, at::where(ref(condition, "condition"), ref(left, "left"), ref(right, "right"))); });
+}
+
+MNG_API int mng_to_dtype(mng_tensor input, int dtype, mng_tensor* out) {
+  return guarded([&] { put(out, ref(input, "input").to(scalar_type(dtype))); });
+}
+
+// -------------------------------------------------------------- reductions --
+
+MNG_API int mng_sum_dims(mng_tensor input, const int64_t* dims, int ndims, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::sum(ref(input, "input"), int_list(dims, ndims, "dims"), keepdim != 0)); });
+}
+
+MNG_API int mng_mean_dims(mng_tensor input, const int64_t* dims, int ndims, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::mean(ref(input, "input"), int_list(dims, ndims, "dims"), keepdim != 0)); });
+}
+
+MNG_API int mng_var_dims(mng_tensor input, const int64_t* dims, int ndims, int unbiased, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::var(ref(input, "input"), int_list(dims, ndims, "dims"), unbiased != 0, keepdim != 0)); });
+}
+
+MNG_API int mng_norm_dims(mng_tensor input, double p, const int64_t* dims, int ndims, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::norm(ref(input, "input"), p, int_list(dims, ndims, "dims"), keepdim != 0)); });
+}
+
+MNG_API int mng_logsumexp(mng_tensor input, const int64_t* dims, int ndims, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::logsumexp(ref(input, "input"), int_list(dims, ndims, "dims"), keepdim != 0)); });
+}
+
+MNG_API int mng_max_dim(mng_tensor input, int64_t dim, int keepdim, mng_tensor* values, mng_tensor* indices) {
+  return guarded([&] {
+    auto result = at::max(ref(input, "input"), dim, keepdim != 0);
+    require_out(indices);
+    put(values, std::get<0>(result));
+    put(indices, std::get<1>(result));
+  });
+}
+
+MNG_API int mng_min_dim(mng_tensor input, int64_t dim, int keepdim, mng_tensor* values, mng_tensor* indices) {
+  return guarded([&] {
+    auto result = at::min(ref(input, "input"), dim, keepdim != 0);
+    require_out(indices);
+    put(values, std::get<0>(result));
+    put(indices, std::get<1>(result));
+  });
+}
+
+MNG_API int mng_argmax(mng_tensor input, int64_t dim, int keepdim, mng_tensor* out) {
+  return guarded([&] { put(out, at::argmax(ref(input, "input"), dim, keepdim != 0)); });
+}
+
+MNG_API int mng_cdist(mng_tensor left, mng_tensor right, double p, mng_tensor* out) {
+  return guarded([&] { put(out, at::cdist(ref(left, "left"), ref(right, "right"), p)); });
+}
+
+// ------------------------------------------------------------------- shape --
+
+MNG_API int mng_reshape(mng_tensor input, const int64_t* shape, int ndim, mng_tensor* out) {
+  return guarded([&] { put(out, at::reshape(ref(input, "input"), int_list(shape, ndim, "shape"))); });
+}
+
+MNG_API int mng_view(mng_tensor input, const int64_t* shape, int ndim, mng_tensor* out) {
+  return guarded([&] { put(out, ref(input, "input").view(int_list(shape, ndim, "shape"))); });
+}
+
+MNG_API int mng_expand(mng_tensor input, const int64_t* shape, int ndim, mng_tensor* out) {
+  return guarded([&] { put(out, ref(input, "input").expand(int_list(shape, ndim, "shape"))); });
+}
+
+MNG_API int mng_permute(mng_tensor input, const int64_t* dims, int ndim, mng_tensor* out) {
+  return guarded([&] { put(out, ref(input, "input").permute(int_list(dims, ndim, "dims"))); });
+}
+
+MNG_API int mng_repeat(mng_tensor input, const int64_t* repeats, int ndim, mng_tensor* out) {
+  return guarded([&] { put(out, ref(input, "input").repeat(int_list(repeats, ndim, "repeats"))); });
+}
+
+MNG_API int mng_flatten(mng_tensor input, int64_t start_dim, int64_t end_dim, mng_tensor* out) {
+  return guarded([&] { put(out, at::flatten(ref(input, "input"), start_dim, end_dim)); });
+}
+
+MNG_API int mng_transpose(mng_tensor input, int64_t dim0, int64_t dim1, mng_tensor* out) {
+  return guarded([&] { put(out, at::transpose(ref(input, "input"), dim0, dim1)); });
+}
+
+MNG_API int mng_squeeze(mng_tensor input, int64_t dim, mng_tensor* out) {
+  return guarded([&] { put(out, at::squeeze(ref(input, "input"), dim)); });
+}
+
+MNG_API int mng_unsqueeze(mng_tensor input, int64_t dim, mng_tensor* out) {
+  return guarded([&] { put(out, at::unsqueeze(ref(input, "input"), dim)); });
+}
+
+MNG_API int mng_narrow(mng_tensor input, int64_t dim, int64_t start, int64_t length, mng_tensor* out) {
+  return guarded([&] { put(out, at::narrow(ref(input, "input"), dim, start, length)); });
+}
+
+MNG_API int mng_select(mng_tensor input, int64_t dim, int64_t index, mng_tensor* out) {
+  return guarded([&] { put(out, at::select(ref(input, "input"), dim, index)); });
+}
+
+MNG_API int mng_index_select(mng_tensor input, int64_t dim, mng_tensor index, mng_tensor* out) {
+  return guarded([&] { put(out, at::index_select(ref(input, "input"), dim, ref(index, "index"))); });
+}
+
+MNG_API int mng_gather(mng_tensor input, int64_t dim, mng_tensor index, mng_tensor* out) {
+  return guarded([&] { put(out, at::gather(ref(input, "input"), dim, ref(index, "index"))); });
+}
+
+MNG_API int mng_cat(const mng_tensor* inputs, int count, int64_t dim, mng_tensor* out) {
+  return guarded([&] { put(out, at::cat(tensor_list(inputs, count, "inputs"), dim)); });
+}
+
+MNG_API int mng_stack(const mng_tensor* inputs, int count, int64_t dim, mng_tensor* out) {
+  return guarded([&] { put(out, at::stack(tensor_list(inputs, count, "inputs"), dim)); });
+}
+
+MNG_API int mng_one_hot(mng_tensor input, int64_t num_classes, mng_tensor* out) {
+  return guarded([&] { put(out, at::one_hot(ref(input, "input"), num_classes)); });
+}
+
+// ---------------------------------------------------------- neural network --
+
+MNG_API int mng_linear(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor* out) {
+  return guarded([&] { put(out, at::linear(ref(input, "input"), ref(weight, "weight"), optional_ref(bias))); });
+}
+
+MNG_API int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding,
+                       const int64_t* dilation, int64_t groups, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::conv2d(ref(input, "input"), ref(weight, "weight"), optional_ref(bias), int_list(stride, 2, "stride"),
+                        int_list(padding, 2, "padding"), int_list(dilation, 2, "dilation"), groups));
+  });
+}
+
+MNG_API int mng_conv_transpose2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding,
+                                 const int64_t* output_padding, int64_t groups, const int64_t* dilation, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::conv_transpose2d(ref(input, "input"), ref(weight, "weight"), optional_ref(bias), int_list(stride, 2, "stride"),
+                                  int_list(padding, 2, "padding"), int_list(output_padding, 2, "output_padding"), groups,
+                                  int_list(dilation, 2, "dilation")));
+  });
+}
+
+// Running statistics are updated in place when training, as torch.nn.functional.batch_norm does.
+MNG_API int mng_batch_norm(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor running_mean, mng_tensor running_var,
+                           int training, double momentum, double eps, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::batch_norm(ref(input, "input"), optional_ref(weight), optional_ref(bias), optional_ref(running_mean),
+                            optional_ref(running_var), training != 0, momentum, eps, /*cudnn_enabled=*/true));
+  });
+}
+
+MNG_API int mng_dropout(mng_tensor input, double p, int training, mng_tensor* out) {
+  return guarded([&] { put(out, at::dropout(ref(input, "input"), p, training != 0)); });
+}
+
+MNG_API int mng_embedding(mng_tensor weight, mng_tensor indices, mng_tensor* out) {
+  return guarded([&] { put(out, at::embedding(ref(weight, "weight"), ref(indices, "indices"))); });
+}
+
+MNG_API int mng_max_pool2d(mng_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::max_pool2d(ref(input, "input"), int_list(kernel, 2, "kernel"), int_list(stride, 2, "stride"), int_list(padding, 2, "padding")));
+  });
+}
+
+MNG_API int mng_avg_pool2d(mng_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::avg_pool2d(ref(input, "input"), int_list(kernel, 2, "kernel"), int_list(stride, 2, "stride"), int_list(padding, 2, "padding")));
+  });
+}
+
+MNG_API int mng_adaptive_avg_pool2d(mng_tensor input, const int64_t* output_size, mng_tensor* out) {
+  return guarded([&] { put(out, at::adaptive_avg_pool2d(ref(input, "input"), int_list(output_size, 2, "output_size"))); });
+}
+
+// reduction: 0 none, 1 mean, 2 sum (at::Reduction values).
+MNG_API int mng_binary_cross_entropy(mng_tensor input, mng_tensor target, mng_tensor weight, int reduction, mng_tensor* out) {
+  return guarded([&] { put(out, at::binary_cross_entropy(ref(input, "input"), ref(target, "target"), optional_ref(weight), reduction)); });
+}
+
+MNG_API int mng_binary_cross_entropy_with_logits(mng_tensor input, mng_tensor target, mng_tensor weight, mng_tensor pos_weight,
+                                                 int reduction, mng_tensor* out) {
+  return guarded([&] {
+    put(out, at::binary_cross_entropy_with_logits(ref(input, "input"), ref(target, "target"), optional_ref(weight),
+                                                  optional_ref(pos_weight), reduction));
+  });
+}
+
+MNG_API int mng_mse_loss(mng_tensor input, mng_tensor target, int reduction, mng_tensor* out) {
+  return guarded([&] { put(out, at::mse_loss(ref(input, "input"), ref(target, "target"), reduction)); });
+}
+
+MNG_API int mng_l1_loss(mng_tensor input, mng_tensor target, int reduction, mng_tensor* out) {
+  return guarded([&] { put(out, at::l1_loss(ref(input, "input"), ref(target, "target"), reduction)); });
+}
+
+MNG_API int mng_cross_entropy(mng_tensor input, mng_tensor target, int reduction, mng_tensor* out) {
+  return guarded([&] { put(out, at::cross_entropy_loss(ref(input, "input"), ref(target, "target"), c10::nullopt, reduction)); });
+}
+
+// ---------------------------------------------------------------- in place --
+
+#define MNG_INPLACE(name, statement)                                      \
+  MNG_API int mng_##name(mng_tensor target) {                             \
+    return guarded([&] {                                                  \
+      auto& x = ref(target, "target");           \
+      statement;                                                          \
+    });                                                                   \
+  }
+
+MNG_INPLACE(zero_, x.zero_())
+MNG_INPLACE(sqrt_, x.sqrt_())
+MNG_INPLACE(detach_, x.detach_())
+
+MNG_API int mng_fill_(mng_tensor target, double value) {
+  return guarded([&] { ref(target, "target").fill_(value); });
+}
+
+MNG_API int mng_mul_scalar_(mng_tensor target, double value) {
+  return guarded([&] { ref(target, "target").mul_(value); });
+}
+
+MNG_API int mng_add_scalar_(mng_tensor target, double value) {
+  return guarded([&] { ref(target, "target").add_(value); });
+}
+
+MNG_API int mng_add_(mng_tensor target, mng_tensor other, double alpha) {
+  return guarded([&] { ref(target, "target").add_(ref(other, "other"), alpha); });
+}
+
+MNG_API int mng_mul_(mng_tensor target, mng_tensor other) {
+  return guarded([&] { ref(target, "target").mul_(ref(other, "other")); });
+}
+
+MNG_API int mng_div_(mng_tensor target, mng_tensor other) {
+  return guarded([&] { ref(target, "target").div_(ref(other, "other")); });
+}
+
+MNG_API int mng_copy_(mng_tensor target, mng_tensor source) {
+  return guarded([&] { ref(target, "target").copy_(ref(source, "source")); });
+}
+
+MNG_API int mng_addcmul_(mng_tensor target, mng_tensor left, mng_tensor right, double value) {
+  return guarded([&] { ref(target, "target").addcmul_(ref(left, "left"), ref(right, "right"), value); });
+}
+
+MNG_API int mng_addcdiv_(mng_tensor target, mng_tensor left, mng_tensor right, double value) {
+  return guarded([&] { ref(target, "target").addcdiv_(ref(left, "left"), ref(right, "right"), value); });
+}
+
+MNG_API int mng_lerp_(mng_tensor target, mng_tensor end, double weight) {
+  return guarded([&] { ref(target, "target").lerp_(ref(end, "end"), weight); });
+}
+
+MNG_API int mng_clamp_(mng_tensor target, double min, double max) {
+  return guarded([&] { ref(target, "target").clamp_(min, max); });
+}
+
+MNG_API int mng_uniform_(mng_tensor target, double low, double high, mng_generator generator) {
+  return guarded([&] { ref(target, "target").uniform_(low, high, generator_ref(generator)); });
+}
+
+MNG_API int mng_normal_(mng_tensor target, double mean, double std, mng_generator generator) {
+  return guarded([&] { ref(target, "target").normal_(mean, std, generator_ref(generator)); });
+}
+
+// nonlinearity: 0 leaky_relu, 1 relu, 2 linear, 3 tanh, 4 sigmoid; mode: 0 fan_in, 1 fan_out.
+namespace {
+torch::nn::init::NonlinearityType nonlinearity_of(int code) {
+  switch (code) {
+    case 0: return torch::kLeakyReLU;
+    case 1: return torch::kReLU;
+    case 2: return torch::kLinear;
+    case 3: return torch::kTanh;
+    case 4: return torch::kSigmoid;
+    default: throw std::invalid_argument("unsupported nonlinearity code " + std::to_string(code));
+  }
+}
+torch::nn::init::FanModeType fan_mode_of(int code) {
+  if (code == 0) return torch::kFanIn;
+  if (code == 1) return torch::kFanOut;
+  throw std::invalid_argument("unsupported fan mode code " + std::to_string(code));
+}
+}  // namespace
+
+MNG_API int mng_kaiming_uniform_(mng_tensor target, double a, int mode, int nonlinearity) {
+  return guarded([&] { torch::nn::init::kaiming_uniform_(ref(target, "target"), a, fan_mode_of(mode), nonlinearity_of(nonlinearity)); });
+}
+
+MNG_API int mng_kaiming_normal_(mng_tensor target, double a, int mode, int nonlinearity) {
+  return guarded([&] { torch::nn::init::kaiming_normal_(ref(target, "target"), a, fan_mode_of(mode), nonlinearity_of(nonlinearity)); });
+}
+
+MNG_API int mng_xavier_uniform_(mng_tensor target, double gain) {
+  return guarded([&] { torch::nn::init::xavier_uniform_(ref(target, "target"), gain); });
+}
+
+MNG_API int mng_xavier_normal_(mng_tensor target, double gain) {
+  return guarded([&] { torch::nn::init::xavier_normal_(ref(target, "target"), gain); });
+}
+
+// ---------------------------------------------------------------- autograd --
+
+MNG_API int mng_backward(mng_tensor tensor, mng_tensor gradient, int retain_graph, int create_graph) {
+  return guarded([&] {
+    const auto& t = ref(tensor, "tensor");
+    auto grad = optional_ref(gradient);
+    t.backward(grad.has_value() ? *grad : at::Tensor(), retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt, create_graph != 0);
+  });
+}
+
+// Gradients of `outputs` with respect to `inputs`, written into `results` (one per input).
+// create_graph keeps the graph of the gradient itself, as gradient penalties need.
+MNG_API int mng_autograd_grad(const mng_tensor* outputs, int output_count, const mng_tensor* inputs, int input_count,
+                              const mng_tensor* grad_outputs, int grad_output_count, int retain_graph, int create_graph,
+                              mng_tensor* results) {
+  return guarded([&] {
+    auto outs = tensor_list(outputs, output_count, "outputs");
+    auto ins = tensor_list(inputs, input_count, "inputs");
+    auto grads = tensor_list(grad_outputs, grad_output_count, "grad_outputs");
+    if (input_count > 0) require_out(results);
+    auto computed = torch::autograd::grad(outs, ins, grads, retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt,
+                                          create_graph != 0, /*allow_unused=*/false);
+    for (size_t i = 0; i < computed.size(); ++i) put(&results[i], computed[i]);
+  });
+}

@@ -1,0 +1,252 @@
+#pragma warning disable CS8981 // 'torch' is lower-case on purpose: code reads like PyTorch and TorchSharp.
+using N = MLNetGan.Torch.Interop.NativeMethods;
+
+namespace MLNetGan.Torch;
+
+/// <summary>Entry point mirroring PyTorch's <c>torch</c> namespace: factories, seeding, threads, grad modes.</summary>
+public static unsafe partial class torch
+{
+    /// <summary>Opens a <see cref="DisposeScope"/> on this thread; dispose it to free the tensors created inside.</summary>
+    public static DisposeScope NewDisposeScope() => new();
+
+    /// <summary>Seeds libtorch's global CPU (and CUDA, when present) generators.</summary>
+    public static void manual_seed(ulong seed) => TorchException.Check(N.mng_manual_seed(seed));
+
+    /// <summary>Sets how many threads one operation may use (intra-op parallelism).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    public static void set_num_threads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        TorchException.Check(N.mng_set_num_threads(threads));
+    }
+
+    /// <summary>The current intra-op thread count.</summary>
+    public static int get_num_threads()
+    {
+        TorchException.Check(N.mng_get_num_threads(out var threads));
+        return threads;
+    }
+
+    /// <summary>CUDA queries.</summary>
+    public static class cuda
+    {
+        /// <summary>True when libtorch was built with CUDA and a device is visible (never, with Debian's libtorch).</summary>
+        public static bool is_available()
+        {
+            TorchException.Check(N.mng_cuda_is_available(out var available));
+            return available != 0;
+        }
+
+        /// <summary>The number of visible CUDA devices.</summary>
+        public static int device_count()
+        {
+            TorchException.Check(N.mng_cuda_device_count(out var count));
+            return count;
+        }
+    }
+
+    /// <summary>Disables gradient recording on this thread until the returned object is disposed.</summary>
+    public static IDisposable no_grad() => new GradModeGuard(false);
+
+    /// <summary>Enables gradient recording on this thread until the returned object is disposed.</summary>
+    public static IDisposable enable_grad() => new GradModeGuard(true);
+
+    /// <summary>Enters libtorch's inference mode (no autograd bookkeeping at all) until disposed; dispose on the same thread.</summary>
+    public static IDisposable inference_mode() => new InferenceModeGuard();
+
+    /// <summary>Whether gradient recording is enabled on this thread.</summary>
+    public static bool is_grad_enabled()
+    {
+        TorchException.Check(N.mng_set_grad_enabled(1, out var previous));
+        TorchException.Check(N.mng_set_grad_enabled(previous, out _));
+        return previous != 0;
+    }
+
+    private sealed class GradModeGuard : IDisposable
+    {
+        private readonly int previous;
+        private bool disposed;
+
+        public GradModeGuard(bool enabled) => TorchException.Check(N.mng_set_grad_enabled(enabled ? 1 : 0, out previous));
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            TorchException.Check(N.mng_set_grad_enabled(previous, out _));
+        }
+    }
+
+    private sealed class InferenceModeGuard : IDisposable
+    {
+        private IntPtr guard;
+
+        public InferenceModeGuard() => TorchException.Check(N.mng_inference_mode_enter(out guard));
+
+        public void Dispose()
+        {
+            if (guard == IntPtr.Zero) return;
+            var g = guard;
+            guard = IntPtr.Zero;
+            TorchException.Check(N.mng_inference_mode_exit(g));
+        }
+    }
+
+    // ------------------------------------------------------------- factories
+
+    /// <summary>A CPU tensor holding a copy of <paramref name="values"/>; shape defaults to 1-D.</summary>
+    /// <exception cref="TorchException">The shape does not match the number of values.</exception>
+    public static Tensor tensor<T>(T[] values, params long[] shape) where T : unmanaged =>
+        Tensor.FromSpan<T>(values, shape.Length == 0 ? new long[] { values.Length } : shape);
+
+    /// <summary>A CPU tensor holding a copy of <paramref name="values"/> with the given shape.</summary>
+    public static Tensor tensor<T>(ReadOnlySpan<T> values, ReadOnlySpan<long> shape) where T : unmanaged => Tensor.FromSpan(values, shape);
+
+    /// <summary>A 0-D tensor holding <paramref name="value"/>.</summary>
+    public static Tensor scalar_tensor(double value, ScalarType dtype = ScalarType.Float32) => full(Array.Empty<long>(), value, dtype);
+
+    /// <summary>Zeros of the given shape.</summary>
+    public static Tensor zeros(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false)
+    {
+        var d = device ?? Device.CPU;
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_zeros(s, shape.Length, (int)dtype, (int)d.Type, d.Index, requires_grad ? 1 : 0, out var r), r);
+    }
+
+    /// <summary>Zeros of the given shape (Float32, CPU).</summary>
+    public static Tensor zeros(params long[] shape) => zeros(shape, ScalarType.Float32);
+
+    /// <summary>Ones of the given shape.</summary>
+    public static Tensor ones(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false)
+    {
+        var d = device ?? Device.CPU;
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_ones(s, shape.Length, (int)dtype, (int)d.Type, d.Index, requires_grad ? 1 : 0, out var r), r);
+    }
+
+    /// <summary>Ones of the given shape (Float32, CPU).</summary>
+    public static Tensor ones(params long[] shape) => ones(shape, ScalarType.Float32);
+
+    /// <summary>A tensor of the given shape filled with <paramref name="value"/>.</summary>
+    public static Tensor full(long[] shape, double value, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false)
+    {
+        var d = device ?? Device.CPU;
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_full(s, shape.Length, value, (int)dtype, (int)d.Type, d.Index, requires_grad ? 1 : 0, out var r), r);
+    }
+
+    /// <summary>U[0, 1) samples.</summary>
+    public static Tensor rand(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, Generator? generator = null)
+    {
+        var d = device ?? Device.CPU;
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_rand(s, shape.Length, (int)dtype, (int)d.Type, d.Index, Tensor.HandleOf(generator), out var r), r);
+    }
+
+    /// <summary>U[0, 1) samples (Float32, CPU, global generator).</summary>
+    public static Tensor rand(params long[] shape) => rand(shape, ScalarType.Float32);
+
+    /// <summary>Standard normal samples.</summary>
+    public static Tensor randn(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, Generator? generator = null)
+    {
+        var d = device ?? Device.CPU;
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_randn(s, shape.Length, (int)dtype, (int)d.Type, d.Index, Tensor.HandleOf(generator), out var r), r);
+    }
+
+    /// <summary>Standard normal samples (Float32, CPU, global generator).</summary>
+    public static Tensor randn(params long[] shape) => randn(shape, ScalarType.Float32);
+
+    /// <summary>Int64 samples uniform on [low, high).</summary>
+    public static Tensor randint(long low, long high, long[] shape, Generator? generator = null)
+    {
+        fixed (long* s = shape) return Tensor.FromStatus(N.mng_randint(low, high, s, shape.Length, Tensor.HandleOf(generator), out var r), r);
+    }
+
+    /// <summary>A random permutation of 0..n-1 (Int64).</summary>
+    public static Tensor randperm(long n, Generator? generator = null) => Tensor.FromStatus(N.mng_randperm(n, Tensor.HandleOf(generator), out var r), r);
+
+    /// <summary>Values from <paramref name="start"/> up to (not including) <paramref name="end"/>.</summary>
+    public static Tensor arange(double start, double end, double step = 1, ScalarType dtype = ScalarType.Int64) =>
+        Tensor.FromStatus(N.mng_arange(start, end, step, (int)dtype, out var r), r);
+
+    /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
+    public static Tensor linspace(double start, double end, long steps, ScalarType dtype = ScalarType.Float32) =>
+        Tensor.FromStatus(N.mng_linspace(start, end, steps, (int)dtype, out var r), r);
+
+    /// <summary>Zeros shaped like <paramref name="other"/>.</summary>
+    public static Tensor zeros_like(Tensor other) => Tensor.FromStatus(N.mng_zeros_like(other.Handle, out var r), r);
+    /// <summary>Ones shaped like <paramref name="other"/>.</summary>
+    public static Tensor ones_like(Tensor other) => Tensor.FromStatus(N.mng_ones_like(other.Handle, out var r), r);
+    /// <summary>Standard normal samples shaped like <paramref name="other"/>.</summary>
+    public static Tensor randn_like(Tensor other) => Tensor.FromStatus(N.mng_randn_like(other.Handle, out var r), r);
+    /// <summary>U[0, 1) samples shaped like <paramref name="other"/>.</summary>
+    public static Tensor rand_like(Tensor other) => Tensor.FromStatus(N.mng_rand_like(other.Handle, out var r), r);
+
+    // ------------------------------------------------------------ combinators
+
+    private static Tensor Combine(delegate*<IntPtr*, int, long, out IntPtr, int> op, IReadOnlyList<Tensor> tensors, long dim)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var pointers = Tensor.AddRefAll(tensors, out var added);
+        try
+        {
+            fixed (IntPtr* p = pointers) return Tensor.FromStatus(op(p, pointers.Length, dim, out var r), r);
+        }
+        finally
+        {
+            Tensor.ReleaseAll(tensors, added);
+        }
+    }
+
+    /// <summary>Concatenates along an existing dimension.</summary>
+    public static Tensor cat(IReadOnlyList<Tensor> tensors, long dim = 0) => Combine(&N.mng_cat, tensors, dim);
+
+    /// <summary>Stacks along a new dimension.</summary>
+    public static Tensor stack(IReadOnlyList<Tensor> tensors, long dim = 0) => Combine(&N.mng_stack, tensors, dim);
+
+    /// <summary>Picks from <paramref name="whenTrue"/> where <paramref name="condition"/> holds, else from <paramref name="whenFalse"/>.</summary>
+    public static Tensor where(Tensor condition, Tensor whenTrue, Tensor whenFalse) =>
+        Tensor.FromStatus(N.mng_where(condition.Handle, whenTrue.Handle, whenFalse.Handle, out var r), r);
+
+    /// <summary>Pairwise p-norm distances between the rows of two batches.</summary>
+    public static Tensor cdist(Tensor left, Tensor right, double p = 2) => Tensor.FromStatus(N.mng_cdist(left.Handle, right.Handle, p, out var r), r);
+
+    /// <summary>Automatic differentiation.</summary>
+    public static class autograd
+    {
+        /// <summary>
+        /// Gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, without touching <c>.grad</c>.
+        /// With <paramref name="createGraph"/> the result is itself differentiable (gradient penalties need this).
+        /// </summary>
+        /// <param name="outputs">Tensors to differentiate.</param>
+        /// <param name="inputs">Tensors to differentiate with respect to; each must take part in computing the outputs.</param>
+        /// <param name="gradOutputs">Vector for the vector-Jacobian product, one per output; null means ones for scalar outputs.</param>
+        /// <param name="retainGraph">Keep the graph for another backward pass (defaults to <paramref name="createGraph"/>).</param>
+        /// <param name="createGraph">Record the gradient computation so it can be differentiated again.</param>
+        public static Tensor[] grad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? gradOutputs = null,
+                                    bool? retainGraph = null, bool createGraph = false)
+        {
+            ArgumentNullException.ThrowIfNull(outputs);
+            ArgumentNullException.ThrowIfNull(inputs);
+            var grads = gradOutputs ?? Array.Empty<Tensor>();
+            var outPtrs = Tensor.AddRefAll(outputs, out var outAdded);
+            var inPtrs = Tensor.AddRefAll(inputs, out var inAdded);
+            var gradPtrs = Tensor.AddRefAll(grads, out var gradAdded);
+            var results = new IntPtr[inputs.Count];
+            try
+            {
+                fixed (IntPtr* o = outPtrs)
+                fixed (IntPtr* i = inPtrs)
+                fixed (IntPtr* g = gradPtrs)
+                fixed (IntPtr* r = results)
+                {
+                    TorchException.Check(N.mng_autograd_grad(o, outPtrs.Length, i, inPtrs.Length, g, gradPtrs.Length,
+                        (retainGraph ?? createGraph) ? 1 : 0, createGraph ? 1 : 0, r));
+                }
+            }
+            finally
+            {
+                Tensor.ReleaseAll(outputs, outAdded);
+                Tensor.ReleaseAll(inputs, inAdded);
+                Tensor.ReleaseAll(grads, gradAdded);
+            }
+            return results.Select(p => new Tensor(p)).ToArray();
+        }
+    }
+}
