@@ -98,6 +98,14 @@ at::TensorOptions options(int dtype, int device_type, int device_index, int requ
   return at::TensorOptions().dtype(scalar_type(dtype)).device(device_of(device_type, device_index)).requires_grad(requires_grad != 0);
 }
 
+// Integral tensors take integral scalars, so that e.g. a Long counter can be incremented in place.
+at::Scalar scalar_for(const at::Tensor& tensor, double value) {
+  if (c10::isIntegralType(tensor.scalar_type(), /*includeBool=*/false) && value == static_cast<double>(static_cast<int64_t>(value))) {
+    return at::Scalar(static_cast<int64_t>(value));
+  }
+  return at::Scalar(value);
+}
+
 c10::optional<at::Generator> generator_ref(mng_generator handle) {
   if (handle == nullptr) return c10::nullopt;
   return *reinterpret_cast<at::Generator*>(handle);
@@ -373,9 +381,10 @@ MNG_API int mng_sub(mng_tensor left, mng_tensor right, double alpha, mng_tensor*
 }
 
 #define MNG_SCALAR(name, expression)                                      \
-  MNG_API int mng_##name(mng_tensor input, double s, mng_tensor* out) {   \
+  MNG_API int mng_##name(mng_tensor input, double value, mng_tensor* out) { \
     return guarded([&] {                                                  \
       const auto& x = ref(input, "input");                                \
+      const auto s = scalar_for(x, value);                                \
       put(out, expression);                                               \
     });                                                                   \
   }
@@ -385,16 +394,16 @@ MNG_SCALAR(sub_scalar, at::sub(x, s))
 MNG_SCALAR(rsub_scalar, at::rsub(x, s))
 MNG_SCALAR(mul_scalar, at::mul(x, s))
 MNG_SCALAR(div_scalar, at::div(x, s))
-MNG_SCALAR(rdiv_scalar, at::mul(at::reciprocal(x), s))
+MNG_SCALAR(rdiv_scalar, at::mul(at::reciprocal(x), value))
 MNG_SCALAR(pow_scalar, at::pow(x, s))
 MNG_SCALAR(eq_scalar, at::eq(x, s))
 MNG_SCALAR(lt_scalar, at::lt(x, s))
 MNG_SCALAR(le_scalar, at::le(x, s))
 MNG_SCALAR(gt_scalar, at::gt(x, s))
 MNG_SCALAR(ge_scalar, at::ge(x, s))
-MNG_SCALAR(leaky_relu, at::leaky_relu(x, s))
-MNG_SCALAR(softmax, at::softmax(x, static_cast<int64_t>(s)))
-MNG_SCALAR(log_softmax, at::log_softmax(x, static_cast<int64_t>(s)))
+MNG_SCALAR(leaky_relu, at::leaky_relu(x, value))
+MNG_SCALAR(softmax, at::softmax(x, static_cast<int64_t>(value)))
+MNG_SCALAR(log_softmax, at::log_softmax(x, static_cast<int64_t>(value)))
 
 MNG_API int mng_softplus(mng_tensor input, double beta, double threshold, mng_tensor* out) {
   return guarded([&] { put(out, at::softplus(ref(input, "input"), beta, threshold)); });
@@ -627,15 +636,24 @@ MNG_INPLACE(sqrt_, x.sqrt_())
 MNG_INPLACE(detach_, x.detach_())
 
 MNG_API int mng_fill_(mng_tensor target, double value) {
-  return guarded([&] { ref(target, "target").fill_(value); });
+  return guarded([&] {
+    const auto& x = ref(target, "target");
+    x.fill_(scalar_for(x, value));
+  });
 }
 
 MNG_API int mng_mul_scalar_(mng_tensor target, double value) {
-  return guarded([&] { ref(target, "target").mul_(value); });
+  return guarded([&] {
+    const auto& x = ref(target, "target");
+    x.mul_(scalar_for(x, value));
+  });
 }
 
 MNG_API int mng_add_scalar_(mng_tensor target, double value) {
-  return guarded([&] { ref(target, "target").add_(value); });
+  return guarded([&] {
+    const auto& x = ref(target, "target");
+    x.add_(scalar_for(x, value));
+  });
 }
 
 MNG_API int mng_add_(mng_tensor target, mng_tensor other, double alpha) {

@@ -191,20 +191,31 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Moves every parameter and buffer to <paramref name="device"/> (a no-op on the same device).</summary>
-    public Module to(Device device)
+    public Module to(Device device) => Convert(t => t.device == device ? null : t.to(device));
+
+    /// <summary>Converts floating-point parameters and buffers to <paramref name="type"/> (PyTorch's <c>module.double()</c> / <c>float()</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a floating-point type.</exception>
+    public Module to(ScalarType type)
+    {
+        if (type is not (ScalarType.Float32 or ScalarType.Float64)) throw new ArgumentException($"Modules convert to floating-point types only, not {type}.", nameof(type));
+        return Convert(t => t.dtype is ScalarType.Float32 or ScalarType.Float64 && t.dtype != type ? t.to(type) : null);
+    }
+
+    /// <summary>Replaces each tensor for which <paramref name="convert"/> returns a new one, recursively.</summary>
+    private Module Convert(Func<Tensor, Tensor?> convert)
     {
         using (torch.no_grad())
         {
             foreach (var name in tensors.Keys.ToList())
             {
-                if (tensors[name] is not { } t || t.device == device) continue;
-                var moved = t.to(device).DetachFromDisposeScope();
-                if (parameterNames.Contains(name)) moved.requires_grad_(true);
+                if (tensors[name] is not { } t || convert(t) is not { } replaced) continue;
+                replaced.DetachFromDisposeScope();
+                if (parameterNames.Contains(name)) replaced.requires_grad_(true);
                 t.Dispose();
-                tensors[name] = moved;
+                tensors[name] = replaced;
             }
         }
-        foreach (var (_, child) in children) child.to(device);
+        foreach (var (_, child) in children) child.Convert(convert);
         return this;
     }
 
