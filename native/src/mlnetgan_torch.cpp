@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +17,9 @@
 namespace {
 
 thread_local std::string last_error_message;
+
+// Tensor handles handed out and not yet freed: lets tests prove that nothing leaks.
+std::atomic<int64_t> live_tensor_handles{0};
 
 template <typename Body>
 int guarded(Body&& body) noexcept {
@@ -53,6 +57,7 @@ T* require_out(T* out) {
 
 void put(mng_tensor* out, at::Tensor value) {
   *require_out(out) = reinterpret_cast<mng_tensor>(new at::Tensor(std::move(value)));
+  live_tensor_handles.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::vector<at::Tensor> tensor_list(const mng_tensor* handles, int count, const char* name) {
@@ -169,7 +174,13 @@ MNG_API void mng_generator_free(mng_generator generator) { delete reinterpret_ca
 
 // -------------------------------------------------------- tensor lifecycle --
 
-MNG_API void mng_tensor_free(mng_tensor tensor) { delete reinterpret_cast<at::Tensor*>(tensor); }
+MNG_API void mng_tensor_free(mng_tensor tensor) {
+  if (tensor == nullptr) return;
+  delete reinterpret_cast<at::Tensor*>(tensor);
+  live_tensor_handles.fetch_sub(1, std::memory_order_relaxed);
+}
+
+MNG_API int64_t mng_live_tensor_count(void) { return live_tensor_handles.load(std::memory_order_relaxed); }
 
 MNG_API int mng_tensor_from_data(const void* data, int64_t byte_count, int dtype, const int64_t* shape, int ndim, mng_tensor* out) {
   return guarded([&] {

@@ -51,11 +51,12 @@ public sealed class DisposeScope : IDisposable
     public void Dispose()
     {
         if (disposed) return;
-        disposed = true;
         if (current != this)
         {
+            // Leave this scope open so that disposing the inner ones first still works.
             throw new InvalidOperationException("DisposeScopes must be disposed in reverse order of creation, on the thread that created them.");
         }
+        disposed = true;
         current = outer;
         foreach (var tensor in owned)
         {

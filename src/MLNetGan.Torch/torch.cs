@@ -9,6 +9,12 @@ public static unsafe partial class torch
     /// <summary>Opens a <see cref="DisposeScope"/> on this thread; dispose it to free the tensors created inside.</summary>
     public static DisposeScope NewDisposeScope() => new();
 
+    /// <summary>
+    /// How many native tensor handles exist right now (created and not yet disposed or finalized).
+    /// A diagnostic for leak hunting: it should return to its earlier value after a scope closes.
+    /// </summary>
+    public static long LiveTensorCount => N.mng_live_tensor_count();
+
     /// <summary>Seeds libtorch's global CPU (and CUDA, when present) generators.</summary>
     public static void manual_seed(ulong seed) => TorchException.Check(N.mng_manual_seed(seed));
 

@@ -14,6 +14,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern IntPtr mng_last_error();
     [DllImport(Library)] internal static extern void mng_tensor_free(IntPtr tensor);
     [DllImport(Library)] internal static extern void mng_generator_free(IntPtr generator);
+    [DllImport(Library)] internal static extern long mng_live_tensor_count();
 
     [DllImport(Library)] internal static extern int mng_manual_seed(ulong seed);
     [DllImport(Library)] internal static extern int mng_set_num_threads(int threads);
