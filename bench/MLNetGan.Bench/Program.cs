@@ -1,0 +1,88 @@
+// Micro-benchmarks of the C# binding. Each prints one JSON line per measurement so that
+// bench/run-*.sh can put them beside the PyTorch peer's numbers measured in the same run.
+using System.Diagnostics;
+using System.Text.Json;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+using MLNetGan.Torch.Optimizers;
+using F = MLNetGan.Torch.torch.nn.functional;
+
+var mode = args.Length > 0 ? args[0] : "op-overhead";
+var threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
+torch.set_num_threads(threads);
+
+switch (mode)
+{
+    case "op-overhead": OpOverhead(); break;
+    case "mlp-step": MlpStep(); break;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step)"); return 2;
+}
+return 0;
+
+// Median nanoseconds per call over several timed repeats, after a warm-up.
+static double Measure(Action body, int iterations, int repeats = 7)
+{
+    for (var i = 0; i < iterations / 10; i++) body();
+    var samples = new double[repeats];
+    for (var r = 0; r < repeats; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++) body();
+        samples[r] = sw.Elapsed.TotalNanoseconds / iterations;
+    }
+    Array.Sort(samples);
+    return samples[repeats / 2];
+}
+
+static void Report(string name, double nanoseconds) =>
+    Console.WriteLine(JsonSerializer.Serialize(new { impl = "csharp", name, ns = Math.Round(nanoseconds, 1) }));
+
+void OpOverhead()
+{
+    using var a = torch.ones(1);
+    using var b = torch.ones(1);
+    using var m = torch.randn(8, 8);
+    using var x = torch.randn(64, 2);
+    using var linear = new Linear(2, 32);
+    Report("create_dispose_1", Measure(() => { using var t = torch.ones(1); }, 200_000));
+    Report("add_1", Measure(() => { using var t = a.add(b); }, 200_000));
+    Report("mul_scalar_1", Measure(() => { using var t = a.mul(2.0); }, 200_000));
+    Report("relu_1", Measure(() => { using var t = a.relu(); }, 200_000));
+    Report("add_inplace_1", Measure(() => a.add_(b), 200_000));
+    Report("matmul_8x8", Measure(() => { using var t = m.matmul(m); }, 100_000));
+    Report("linear_64x2_32", Measure(() => { using var t = linear.forward(x); }, 100_000));
+    Report("scope_3ops", Measure(() =>
+    {
+        using var scope = torch.NewDisposeScope();
+        _ = a.add(b).mul(2.0).relu();
+    }, 100_000));
+}
+
+void MlpStep()
+{
+    // The seed-000 discriminator (2-256-128-64-1) on a batch of 32, BCE, Adam: one training step.
+    torch.manual_seed(0);
+    using var model = new Sequential(new Linear(2, 256), new ReLU(), new Dropout(0.3), new Linear(256, 128), new ReLU(), new Dropout(0.3),
+        new Linear(128, 64), new ReLU(), new Dropout(0.3), new Linear(64, 1), new Sigmoid());
+    using var optimizer = new Adam(model.parameters(), lr: 1e-3);
+    using var input = torch.randn(32, 2);
+    using var target = torch.ones(32, 1);
+    Report($"mlp_step_threads{threads}", Measure(() =>
+    {
+        using var scope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        F.binary_cross_entropy(model.forward(input), target).backward();
+        optimizer.step();
+    }, 5_000, 5));
+
+    // The seed-001 DCGAN-sized convolution stack, batch 64, forward + backward.
+    using var conv = new Sequential(new Conv2d(1, 64, 4, stride: 2, padding: 1), new LeakyReLU(0.2),
+        new Conv2d(64, 128, 4, stride: 2, padding: 1), new BatchNorm2d(128), new LeakyReLU(0.2), new Flatten(), new Linear(128 * 7 * 7, 1));
+    using var images = torch.randn(64, 1, 28, 28);
+    Report($"conv_fwd_bwd_threads{threads}", Measure(() =>
+    {
+        using var scope = torch.NewDisposeScope();
+        conv.zero_grad();
+        conv.forward(images).mean().backward();
+    }, 40, 5));
+}
