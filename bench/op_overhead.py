@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The PyTorch peer of bench/MLNetGan.Bench: the same operations on the same shapes, same method.
 
-Usage: /usr/bin/python3 bench/op_overhead.py [op-overhead|mlp-step] [threads]
+Usage: /usr/bin/python3 bench/op_overhead.py [op-overhead|mlp-step|blas] [threads]
 Prints one JSON line per measurement (median ns per call over timed repeats after a warm-up).
 """
 import json
@@ -74,4 +74,17 @@ def mlp_step():
     report(f"conv_fwd_bwd_threads{threads}", measure(conv_step, 40, 5))
 
 
-{"op-overhead": op_overhead, "mlp-step": mlp_step}[mode]()
+def blas():
+    m = torch.randn(256, 256)
+    report(f"matmul_256_threads{threads}", measure(lambda: m.matmul(m), 2_000, 5))
+    layer = nn.Linear(784, 256)
+    batch = torch.randn(128, 784)
+
+    def step():
+        layer.zero_grad()
+        layer(batch).sum().backward()
+
+    report(f"linear_784_256_b128_fwd_bwd_threads{threads}", measure(step, 1_000, 5))
+
+
+{"op-overhead": op_overhead, "mlp-step": mlp_step, "blas": blas}[mode]()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the binding micro-benchmarks and the PyTorch peer back to back, in one run, on this machine,
 # and prints a Markdown table with both figures and their ratio (C# time / PyTorch time).
-# Usage: bench/run-micro.sh [op-overhead|mlp-step] [threads...]
+# Usage: bench/run-micro.sh [op-overhead|mlp-step|blas] [threads...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-op-overhead}"; shift || true

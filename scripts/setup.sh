@@ -7,8 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configuration="${CONFIGURATION:-Release}"
 
-# OpenBLAS pthread variant: measured faster than the OpenMP one here (docs/benchmarks.md).
-packages=(libtorch-dev libopenblas0-pthread cmake g++ make)
+# OpenBLAS, OpenMP variant: libtorch itself parallelizes with OpenMP, and beside it the pthread
+# variant oversubscribes the cores (2 threads ran 2x slower); see docs/benchmarks.md.
+packages=(libtorch-dev libopenblas0-openmp cmake g++ make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,6 +26,18 @@ if ((${#missing[@]})); then
     echo "setup: missing Debian packages: ${missing[*]}" >&2
     echo "setup: run as root, or install them first: sudo apt-get install ${missing[*]}" >&2
     exit 1
+  fi
+fi
+
+# If another BLAS (e.g. OpenBLAS pthread, which Debian ranks higher) is selected, prefer the OpenMP one.
+blas_dir=/usr/lib/x86_64-linux-gnu/openblas-openmp
+if [[ "$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)" != "$blas_dir/libblas.so.3" ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: selecting OpenBLAS (OpenMP) as the system BLAS for libtorch"
+    update-alternatives --set libblas.so.3-x86_64-linux-gnu "$blas_dir/libblas.so.3" >/dev/null
+    update-alternatives --set libopenblas.so.0-x86_64-linux-gnu "$blas_dir/libopenblas.so.0" >/dev/null
+  else
+    echo "setup: note: libblas.so.3 is not OpenBLAS (OpenMP); training may be slower (see docs/benchmarks.md)" >&2
   fi
 fi
 

@@ -15,7 +15,8 @@ switch (mode)
 {
     case "op-overhead": OpOverhead(); break;
     case "mlp-step": MlpStep(); break;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step)"); return 2;
+    case "blas": Blas(); break;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas)"); return 2;
 }
 return 0;
 
@@ -85,4 +86,19 @@ void MlpStep()
         conv.zero_grad();
         conv.forward(images).mean().backward();
     }, 40, 5));
+}
+
+void Blas()
+{
+    // BLAS-bound work: a square matrix product and an MNIST-sized fully connected layer, forward and backward.
+    using var m = torch.randn(256, 256);
+    Report($"matmul_256_threads{threads}", Measure(() => { using var t = m.matmul(m); }, 2_000, 5));
+    using var layer = new Linear(784, 256);
+    using var batch = torch.randn(128, 784);
+    Report($"linear_784_256_b128_fwd_bwd_threads{threads}", Measure(() =>
+    {
+        using var scope = torch.NewDisposeScope();
+        layer.zero_grad();
+        layer.forward(batch).sum().backward();
+    }, 1_000, 5));
 }
