@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML;
+
+/// <summary>Loading, saving and reshaping data, as <c>mlContext.Data</c>.</summary>
+public sealed class DataOperationsCatalog
+{
+    private readonly MLContext context;
+
+    internal DataOperationsCatalog(MLContext context) => this.context = context;
+
+    /// <summary>A training and a test view.</summary>
+    public sealed class TrainTestData
+    {
+        internal TrainTestData(IDataView trainSet, IDataView testSet)
+        {
+            TrainSet = trainSet;
+            TestSet = testSet;
+        }
+
+        /// <summary>Rows for training.</summary>
+        public IDataView TrainSet { get; }
+        /// <summary>Rows held out for testing.</summary>
+        public IDataView TestSet { get; }
+    }
+
+    /// <summary>A lazy view over objects; columns come from public fields and properties (see <see cref="SchemaDefinition"/>).</summary>
+    public IDataView LoadFromEnumerable<TRow>(IEnumerable<TRow> data, SchemaDefinition? schemaDefinition = null) where TRow : class
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new EnumerableDataView<TRow>(data, schemaDefinition ?? SchemaDefinition.Create(typeof(TRow), SchemaDefinition.Direction.Read));
+    }
+
+    /// <summary>A lazy view over objects with the column types of <paramref name="schema"/> (e.g. to give vectors their size).</summary>
+    public IDataView LoadFromEnumerable<TRow>(IEnumerable<TRow> data, DataViewSchema schema) where TRow : class
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var definition = SchemaDefinition.Create(typeof(TRow), SchemaDefinition.Direction.Read);
+        foreach (var c in definition)
+        {
+            if (schema.GetColumnOrNull(c.ColumnName) is { } column) c.ColumnType = column.Type;
+        }
+        return LoadFromEnumerable(data, definition);
+    }
+
+    /// <summary>Reads the rows of <paramref name="data"/> as objects, lazily.</summary>
+    /// <param name="data">The view.</param>
+    /// <param name="reuseRowObject">Return the same object for every row (faster; copy what you keep).</param>
+    /// <param name="ignoreMissingColumns">Leave members without a matching column untouched instead of throwing.</param>
+    /// <param name="schemaDefinition">Member-to-column mapping; by default from <typeparamref name="TRow"/>'s members.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A member's column is missing or has an incompatible type (named in the message).</exception>
+    public IEnumerable<TRow> CreateEnumerable<TRow>(IDataView data, bool reuseRowObject, bool ignoreMissingColumns = false,
+                                                     SchemaDefinition? schemaDefinition = null) where TRow : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var bindings = RowObjects.Bind<TRow>(data.Schema, schemaDefinition ?? SchemaDefinition.Create(typeof(TRow), SchemaDefinition.Direction.Write), ignoreMissingColumns);
+        return Enumerate<TRow>(data, bindings, reuseRowObject);
+    }
+
+    private static IEnumerable<TRow> Enumerate<TRow>(IDataView data, List<(int Index, Delegate Poke)> bindings, bool reuse) where TRow : class, new()
+    {
+        using var cursor = data.GetRowCursor(bindings.Select(b => data.Schema[b.Index]));
+        var filler = new RowObjects.Filler<TRow>(cursor, bindings);
+        var shared = reuse ? new TRow() : null;
+        while (cursor.MoveNext())
+        {
+            var row = shared ?? new TRow();
+            filler.Fill(row);
+            yield return row;
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> rows.</summary>
+    public IDataView TakeRows(IDataView input, long count)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new RowRangeView(input, 0, count);
+    }
+
+    /// <summary>All but the first <paramref name="count"/> rows.</summary>
+    public IDataView SkipRows(IDataView input, long count)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new RowRangeView(input, count, long.MaxValue - count);
+    }
+
+    /// <summary>
+    /// The rows in a random order fixed by <paramref name="seed"/> (or the context's seed). The data is
+    /// cached in memory on first use, so every order is a full permutation (ML.NET uses a pool of
+    /// <paramref name="shufflePoolSize"/> rows instead; see docs/mlnet-compatibility.md).
+    /// </summary>
+    public IDataView ShuffleRows(IDataView input, int? seed = null, int shufflePoolSize = 1000, bool shuffleSource = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shufflePoolSize, 1);
+        return new CachedDataView(input, seed ?? context.NextSeed());
+    }
+
+    /// <summary>Materializes <paramref name="input"/> in memory on first use (all columns).</summary>
+    public IDataView Cache(IDataView input, params string[] columnsToPrefetch)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        foreach (var name in columnsToPrefetch) _ = input.Schema[name];
+        return new CachedDataView(input);
+    }
+
+    /// <summary>
+    /// Splits rows into train and test: each row goes to test with probability <paramref name="testFraction"/>,
+    /// decided by a hash of its position and the seed (or of <paramref name="samplingKeyColumnName"/>'s value,
+    /// so that rows sharing a key stay together).
+    /// </summary>
+    public TrainTestData TrainTestSplit(IDataView data, double testFraction = 0.1, string? samplingKeyColumnName = null, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in (0, 1).");
+        var salt = (ulong)(uint)(seed ?? context.NextSeed());
+        if (samplingKeyColumnName is null)
+        {
+            bool IsTest(long position) => Unit(Mix((ulong)position ^ (salt << 32))) < testFraction;
+            return new TrainTestData(new PositionFilterView(data, p => !IsTest(p)), new PositionFilterView(data, IsTest));
+        }
+        var keys = KeyHashes(data, samplingKeyColumnName);
+        return new TrainTestData(
+            new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) >= testFraction),
+            new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) < testFraction));
+    }
+
+    private static Lazy<ulong[]> KeyHashes(IDataView data, string column)
+    {
+        var col = data.Schema[column];
+        return new Lazy<ulong[]>(() =>
+        {
+            var hashes = new List<ulong>();
+            using var cursor = data.GetRowCursor(new[] { col });
+            var text = TextFormat.Formatter(cursor, col);
+            while (cursor.MoveNext())
+            {
+                var value = text();
+                var h = 14695981039346656037UL;
+                foreach (var ch in value) h = (h ^ ch) * 1099511628211UL;
+                hashes.Add(h);
+            }
+            return hashes.ToArray();
+        });
+    }
+
+    private static ulong Mix(ulong x)
+    {
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdUL;
+        x ^= x >> 33;
+        x *= 0xc4ceb9fe1a85ec53UL;
+        return x ^ (x >> 33);
+    }
+
+    private static double Unit(ulong x) => (x >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Loads a delimited text file into the members of <typeparamref name="TInput"/> marked with <see cref="LoadColumnAttribute"/>.</summary>
+    public IDataView LoadFromTextFile<TInput>(string path, char separatorChar = '\t', bool hasHeader = false, bool allowQuoting = false,
+                                              bool trimWhitespace = false, bool allowSparse = false)
+    {
+        var definition = SchemaDefinition.Create(typeof(TInput), SchemaDefinition.Direction.Write);
+        var columns = new List<TextLoader.Column>();
+        foreach (var c in definition)
+        {
+            var load = c.Member!.GetCustomAttributes(typeof(LoadColumnAttribute), false).Cast<LoadColumnAttribute>().FirstOrDefault()
+                ?? throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName} needs [LoadColumn] (or [NoColumn]) to be loaded from text.");
+            var ranges = load.Sources.Select(s => new TextLoader.Range(s.Min, s.Max)).ToArray();
+            var item = c.ColumnType.GetItemType();
+            var column = new TextLoader.Column(c.ColumnName, TextLoader.KindOf(item is KeyDataViewType k ? NumberDataViewType.UInt32 : item), ranges);
+            if (item is KeyDataViewType key) column.KeyCount = new KeyCount(key.Count);
+            var isVector = c.ColumnType is VectorDataViewType;
+            var width = ranges.Sum(r => r.Max - r.Min + 1);
+            if (isVector != (ranges.Length > 1 || width > 1) && !(isVector && width == 1))
+            {
+                throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName}: [LoadColumn] selects {width} field(s) but the member is {(isVector ? "a vector" : "a scalar")}.");
+            }
+            columns.Add(column);
+        }
+        return LoadFromTextFile(path, columns.ToArray(), separatorChar, hasHeader, allowQuoting, trimWhitespace, allowSparse);
+    }
+
+    /// <summary>Loads a delimited text file with the given columns.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public IDataView LoadFromTextFile(string path, TextLoader.Column[] columns, char separatorChar = '\t', bool hasHeader = false,
+                                      bool allowQuoting = false, bool trimWhitespace = false, bool allowSparse = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (allowSparse) throw new NotSupportedException("Sparse text input is not supported (see docs/mlnet-compatibility.md).");
+        return new TextDataView(path, new TextLoader.Options
+        {
+            Separators = new[] { separatorChar },
+            HasHeader = hasHeader,
+            AllowQuoting = allowQuoting,
+            TrimWhitespace = trimWhitespace,
+            Columns = columns,
+        });
+    }
+
+    /// <summary>Writes <paramref name="data"/> as delimited text: an optional header of column names (vectors as Name.0, Name.1, ...).</summary>
+    public void SaveAsText(IDataView data, Stream stream, char separatorChar = '\t', bool headerRow = true, bool schema = true,
+                           bool keepHidden = false, bool forceDense = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(stream);
+        var columns = data.Schema.Where(c => keepHidden || !c.IsHidden).ToList();
+        var unsupported = columns.FirstOrDefault(c => !TextFormat.CanFormat(c.Type));
+        if (unsupported.Name is not null) throw new ArgumentOutOfRangeException(nameof(data), $"Column '{unsupported.Name}' of type {unsupported.Type} cannot be saved as text.");
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        var separator = separatorChar.ToString();
+        if (schema) writer.WriteLine("#@ columns: " + string.Join("; ", columns.Select(c => $"{c.Name}:{c.Type}")));
+        if (headerRow)
+        {
+            writer.WriteLine(string.Join(separator, columns.SelectMany(c => c.Type is VectorDataViewType { Size: > 0 } v
+                ? Enumerable.Range(0, v.Size).Select(i => $"{c.Name}.{i}")
+                : new[] { c.Name }).Select(n => TextFormat.Quote(n, separatorChar))));
+        }
+        using var cursor = data.GetRowCursor(columns);
+        var formatters = columns.Select(c => TextFormat.Formatter(cursor, c, separatorChar)).ToArray();
+        while (cursor.MoveNext())
+        {
+            for (var i = 0; i < formatters.Length; i++)
+            {
+                if (i > 0) writer.Write(separatorChar);
+                writer.Write(formatters[i]());
+            }
+            writer.WriteLine();
+        }
+    }
+}
+
+/// <summary>Formats column values as invariant-culture text.</summary>
+internal static class TextFormat
+{
+    internal static bool CanFormat(DataViewType type) => type.GetItemType() is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType;
+
+    internal static string Quote(string text, char separator) =>
+        text.IndexOf(separator) >= 0 || text.Contains('"') || text.Contains('\n') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+
+    internal static Func<string> Formatter(DataViewRow row, DataViewSchema.Column column, char separator = '\t')
+    {
+        var item = column.Type.GetItemType().RawType;
+        var method = typeof(TextFormat).GetMethod(column.Type is VectorDataViewType ? nameof(VectorFormatter) : nameof(ScalarFormatter),
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(item);
+        return (Func<string>)method.Invoke(null, new object[] { row, column, separator })!;
+    }
+
+    private static Func<string> ScalarFormatter<T>(DataViewRow row, DataViewSchema.Column column, char separator)
+    {
+        var getter = row.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return Format(value, separator);
+        };
+    }
+
+    private static Func<string> VectorFormatter<T>(DataViewRow row, DataViewSchema.Column column, char separator)
+    {
+        var getter = row.GetGetter<VBuffer<T>>(column);
+        VBuffer<T> value = default;
+        return () =>
+        {
+            getter(ref value);
+            return string.Join(separator, value.DenseValues().Select(v => Format(v, separator)));
+        };
+    }
+
+    private static string Format<T>(T value, char separator) => value switch
+    {
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        ReadOnlyMemory<char> m => Quote(m.ToString(), separator),
+        bool b => b ? "1" : "0",
+        IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "",
+    };
+}
