@@ -1,0 +1,354 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Transforms;
+
+/// <summary>
+/// Learns a per-slot affine map y = (x - offset) * scale from data and applies it
+/// (<c>mlContext.Transforms.NormalizeMinMax</c> / <c>NormalizeMeanVariance</c>). Inputs are Single or
+/// Double scalars or known-size vectors; NaN stays NaN and is ignored when learning.
+/// </summary>
+public sealed class NormalizingEstimator : IEstimator<NormalizingTransformer>
+{
+    /// <summary>How the map is learned.</summary>
+    public enum NormalizationMode
+    {
+        /// <summary>
+        /// fixZero: offset 0, scale 1 / max(|min|, |max|) (values land in [-1, 1], 0 stays 0);
+        /// otherwise offset min, scale 1 / (max - min) (values land in [0, 1]).
+        /// </summary>
+        MinMax,
+        /// <summary>
+        /// fixZero: offset 0, scale 1 / sqrt(mean² + variance) (unit second moment, 0 stays 0);
+        /// otherwise offset mean, scale 1 / standard deviation. Population variance (divided by n).
+        /// </summary>
+        MeanVariance,
+    }
+
+    private readonly MLContext context;
+    private readonly NormalizationMode mode;
+    private readonly InputOutputColumnPair[] columns;
+    private readonly long maximumExampleCount;
+    private readonly bool fixZero;
+
+    internal NormalizingEstimator(MLContext context, NormalizationMode mode, InputOutputColumnPair[] columns, long maximumExampleCount, bool fixZero)
+    {
+        if (columns.Length == 0) throw new ArgumentException("At least one column is required.", nameof(columns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximumExampleCount, 2);
+        this.context = context;
+        this.mode = mode;
+        this.columns = columns;
+        this.maximumExampleCount = maximumExampleCount;
+        this.fixZero = fixZero;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        ShapeOps.With(inputSchema, columns.Select(p =>
+        {
+            var c = ShapeOps.Require(inputSchema, p.InputColumnName, s => ShapeOps.IsFloat(s.ItemType) && s.Kind != SchemaShape.VectorKind.VariableVector,
+                "Single or Double, scalar or known-size vector");
+            return new SchemaShape.Column(p.OutputColumnName, c.Kind, c.ItemType, false);
+        }).ToArray());
+
+    /// <summary>Scans up to <c>maximumExampleCount</c> rows to learn each column's scale and offset.</summary>
+    public NormalizingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var sources = columns.Select(p => ColumnChecks.RequireColumn(input.Schema, p.InputColumnName,
+            t => ShapeOps.IsFloat(t.GetItemType()) && t.GetValueCount() > 0, "Single or Double, scalar or known-size vector")).ToArray();
+        var stats = sources.Select(s => new SlotStatistics(s.Type.GetValueCount())).ToArray();
+        using (var cursor = input.GetRowCursor(sources))
+        {
+            var readers = sources.Select((s, i) => SlotReader(cursor, s, stats[i])).ToArray();
+            long rows = 0;
+            while (rows < maximumExampleCount && cursor.MoveNext())
+            {
+                foreach (var read in readers) read();
+                rows++;
+            }
+            context.WriteLog(nameof(NormalizingEstimator), $"Learned {mode} normalization of {string.Join(", ", sources.Select(s => s.Name))} from {rows} rows.");
+        }
+        var learned = columns.Select((p, i) =>
+        {
+            var (scale, offset) = mode == NormalizationMode.MinMax ? stats[i].MinMax(fixZero) : stats[i].MeanVariance(fixZero);
+            return new NormalizingTransformer.ColumnParameters(p.OutputColumnName, p.InputColumnName, scale, offset);
+        }).ToArray();
+        return new NormalizingTransformer(learned);
+    }
+
+    private static Action SlotReader(DataViewRow row, DataViewSchema.Column column, SlotStatistics stats)
+    {
+        var isDouble = column.Type.GetItemType() == NumberDataViewType.Double;
+        if (column.Type is VectorDataViewType)
+        {
+            if (isDouble)
+            {
+                var g = row.GetGetter<VBuffer<double>>(column);
+                VBuffer<double> v = default;
+                return () => { g(ref v); stats.Add(v.DenseValues()); };
+            }
+            var f = row.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> fv = default;
+            var scratch = new double[column.Type.GetValueCount()];
+            return () =>
+            {
+                f(ref fv);
+                var i = 0;
+                foreach (var x in fv.DenseValues()) scratch[i++] = x;
+                stats.Add(scratch);
+            };
+        }
+        var one = new double[1];
+        if (isDouble)
+        {
+            var g = row.GetGetter<double>(column);
+            return () => { g(ref one[0]); stats.Add(one); };
+        }
+        var sg = row.GetGetter<float>(column);
+        float value = 0;
+        return () => { sg(ref value); one[0] = value; stats.Add(one); };
+    }
+
+    /// <summary>Running per-slot min, max, mean and variance (Welford), skipping NaN.</summary>
+    private sealed class SlotStatistics
+    {
+        private readonly double[] min, max, mean, m2;
+        private readonly long[] count;
+
+        public SlotStatistics(int slots)
+        {
+            min = Enumerable.Repeat(double.PositiveInfinity, slots).ToArray();
+            max = Enumerable.Repeat(double.NegativeInfinity, slots).ToArray();
+            mean = new double[slots];
+            m2 = new double[slots];
+            count = new long[slots];
+        }
+
+        public void Add(IEnumerable<double> values)
+        {
+            var i = 0;
+            foreach (var x in values)
+            {
+                if (!double.IsNaN(x))
+                {
+                    if (x < min[i]) min[i] = x;
+                    if (x > max[i]) max[i] = x;
+                    count[i]++;
+                    var delta = x - mean[i];
+                    mean[i] += delta / count[i];
+                    m2[i] += delta * (x - mean[i]);
+                }
+                i++;
+            }
+        }
+
+        // A slot with no spread (or no data) gets scale 0 when centred, 1 otherwise: constant inputs map to 0 or stay put.
+        public (double[] Scale, double[] Offset) MinMax(bool fixZero)
+        {
+            var scale = new double[min.Length];
+            var offset = new double[min.Length];
+            for (var i = 0; i < min.Length; i++)
+            {
+                if (count[i] == 0) { scale[i] = 1; continue; }
+                if (fixZero)
+                {
+                    var bound = Math.Max(Math.Abs(min[i]), Math.Abs(max[i]));
+                    scale[i] = bound > 0 ? 1 / bound : 1;
+                }
+                else
+                {
+                    offset[i] = min[i];
+                    scale[i] = max[i] > min[i] ? 1 / (max[i] - min[i]) : 0;
+                }
+            }
+            return (scale, offset);
+        }
+
+        public (double[] Scale, double[] Offset) MeanVariance(bool fixZero)
+        {
+            var scale = new double[min.Length];
+            var offset = new double[min.Length];
+            for (var i = 0; i < min.Length; i++)
+            {
+                if (count[i] == 0) { scale[i] = 1; continue; }
+                var variance = m2[i] / count[i];
+                if (fixZero)
+                {
+                    var secondMoment = mean[i] * mean[i] + variance;
+                    scale[i] = secondMoment > 0 ? 1 / Math.Sqrt(secondMoment) : 1;
+                }
+                else
+                {
+                    offset[i] = mean[i];
+                    scale[i] = variance > 0 ? 1 / Math.Sqrt(variance) : 0;
+                }
+            }
+            return (scale, offset);
+        }
+    }
+}
+
+/// <summary>The fitted normalization: per output column, per slot, y = (x - offset) * scale.</summary>
+[ModelComponent(ComponentId)]
+public sealed class NormalizingTransformer : RowToRowTransformerBase
+{
+    internal const string ComponentId = "Normalizing";
+
+    /// <summary>One column's learned map.</summary>
+    public sealed class ColumnParameters
+    {
+        /// <summary>Creates the parameters.</summary>
+        public ColumnParameters(string outputColumnName, string inputColumnName, double[] scale, double[] offset)
+        {
+            if (scale.Length != offset.Length) throw new ArgumentException("Scale and offset must have one entry per slot.", nameof(offset));
+            OutputColumnName = outputColumnName;
+            InputColumnName = inputColumnName;
+            Scale = scale;
+            Offset = offset;
+        }
+
+        /// <summary>The output column.</summary>
+        public string OutputColumnName { get; set; }
+        /// <summary>The input column.</summary>
+        public string InputColumnName { get; set; }
+        /// <summary>Per-slot scale.</summary>
+        public double[] Scale { get; set; }
+        /// <summary>Per-slot offset (subtracted before scaling).</summary>
+        public double[] Offset { get; set; }
+    }
+
+    internal NormalizingTransformer(ColumnParameters[] columns) => Columns = columns;
+
+    /// <summary>The learned maps.</summary>
+    public IReadOnlyList<ColumnParameters> Columns { get; }
+
+    /// <inheritdoc />
+    protected override ColumnMapper MakeMapper(DataViewSchema inputSchema) => new Mapper(inputSchema, Columns);
+
+    /// <inheritdoc />
+    public override void Save(ModelSaveContext ctx)
+    {
+        ctx.SetComponent(ComponentId, 1);
+        ctx.WriteJson("normalizer.json", Columns);
+    }
+
+    /// <summary>Loads a saved normalization.</summary>
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ctx.CheckFormatVersion(1);
+        var columns = ctx.ReadJson<ColumnParameters[]>("normalizer.json");
+        if (columns.Any(c => c.Scale is null || c.Offset is null || c.Scale.Length != c.Offset.Length || c.Scale.Length == 0))
+        {
+            throw new InvalidDataException("Normalizer parameters are malformed.");
+        }
+        return new NormalizingTransformer(columns);
+    }
+
+    private sealed class Mapper : ColumnMapper
+    {
+        private readonly IReadOnlyList<ColumnParameters> parameters;
+        private readonly DataViewSchema.Column[] sources;
+        private readonly DataViewSchema.DetachedColumn[] outputs;
+
+        public Mapper(DataViewSchema schema, IReadOnlyList<ColumnParameters> parameters) : base(schema)
+        {
+            this.parameters = parameters;
+            sources = parameters.Select(p =>
+            {
+                var c = ColumnChecks.RequireColumn(schema, p.InputColumnName, t => ShapeOps.IsFloat(t.GetItemType()) && t.GetValueCount() > 0,
+                    "Single or Double, scalar or known-size vector");
+                if (c.Type.GetValueCount() != p.Scale.Length)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{p.InputColumnName}' has {c.Type.GetValueCount()} values per row but the normalizer was trained on {p.Scale.Length}.");
+                }
+                return c;
+            }).ToArray();
+            outputs = parameters.Select((p, i) =>
+            {
+                var annotations = new DataViewSchema.Annotations.Builder();
+                annotations.Add(sources[i].Annotations, kind => kind == AnnotationUtils.Kinds.SlotNames);
+                annotations.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, true);
+                return new DataViewSchema.DetachedColumn(p.OutputColumnName, sources[i].Type, annotations.ToAnnotations());
+            }).ToArray();
+        }
+
+        public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
+        public override IEnumerable<int> GetDependencies(int outputIndex) => new[] { sources[outputIndex].Index };
+
+        public override Delegate CreateGetter(DataViewRow input, int outputIndex)
+        {
+            var source = sources[outputIndex];
+            var scale = parameters[outputIndex].Scale;
+            var offset = parameters[outputIndex].Offset;
+            var isDouble = source.Type.GetItemType() == NumberDataViewType.Double;
+            var column = input.Schema[source.Index];
+            if (source.Type is VectorDataViewType)
+            {
+                if (isDouble)
+                {
+                    var g = input.GetGetter<VBuffer<double>>(column);
+                    return (ValueGetter<VBuffer<double>>)((ref VBuffer<double> value) =>
+                    {
+                        g(ref value);
+                        var editor = VBufferEditor.Create(ref value, scale.Length);
+                        value.CopyTo(editor.Values);
+                        for (var i = 0; i < scale.Length; i++) editor.Values[i] = (editor.Values[i] - offset[i]) * scale[i];
+                        value = editor.Commit();
+                    });
+                }
+                var f = input.GetGetter<VBuffer<float>>(column);
+                var fscale = scale.Select(s => (float)s).ToArray();
+                var foffset = offset.Select(o => (float)o).ToArray();
+                VBuffer<float> src = default;
+                return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                {
+                    f(ref src);
+                    var editor = VBufferEditor.Create(ref value, fscale.Length);
+                    src.CopyTo(editor.Values);
+                    var values = editor.Values;
+                    for (var i = 0; i < values.Length; i++) values[i] = (values[i] - foffset[i]) * fscale[i];
+                    value = editor.Commit();
+                });
+            }
+            if (isDouble)
+            {
+                var g = input.GetGetter<double>(column);
+                return (ValueGetter<double>)((ref double value) =>
+                {
+                    g(ref value);
+                    value = (value - offset[0]) * scale[0];
+                });
+            }
+            var sg = input.GetGetter<float>(column);
+            var s0 = (float)scale[0];
+            var o0 = (float)offset[0];
+            return (ValueGetter<float>)((ref float value) =>
+            {
+                sg(ref value);
+                value = (value - o0) * s0;
+            });
+        }
+    }
+}
+
+/// <summary>Normalizer factories on <c>mlContext.Transforms</c>.</summary>
+public static class NormalizationCatalog
+{
+    /// <summary>Min-max normalization of <paramref name="inputColumnName"/> into <paramref name="outputColumnName"/> (see <see cref="NormalizingEstimator.NormalizationMode.MinMax"/>).</summary>
+    public static NormalizingEstimator NormalizeMinMax(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+                                                       long maximumExampleCount = 1_000_000_000, bool fixZero = true) =>
+        new(catalog.Context, NormalizingEstimator.NormalizationMode.MinMax, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) }, maximumExampleCount, fixZero);
+
+    /// <summary>Min-max normalization of several columns.</summary>
+    public static NormalizingEstimator NormalizeMinMax(this TransformsCatalog catalog, InputOutputColumnPair[] columns,
+                                                       long maximumExampleCount = 1_000_000_000, bool fixZero = true) =>
+        new(catalog.Context, NormalizingEstimator.NormalizationMode.MinMax, columns, maximumExampleCount, fixZero);
+
+    /// <summary>Mean-variance normalization (see <see cref="NormalizingEstimator.NormalizationMode.MeanVariance"/>); <paramref name="useCdf"/> is not supported.</summary>
+    public static NormalizingEstimator NormalizeMeanVariance(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+                                                             long maximumExampleCount = 1_000_000_000, bool fixZero = true, bool useCdf = false)
+    {
+        if (useCdf) throw new NotSupportedException("useCdf is not supported (see docs/mlnet-compatibility.md).");
+        return new(catalog.Context, NormalizingEstimator.NormalizationMode.MeanVariance, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) }, maximumExampleCount, fixZero);
+    }
+}
