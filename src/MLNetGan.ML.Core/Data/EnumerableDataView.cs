@@ -126,10 +126,14 @@ internal static class RowObjects
         if (expected.Equals(actual)) return true;
         if (expected is VectorDataViewType ev && actual is VectorDataViewType av)
         {
-            return ev.ItemType.Equals(av.ItemType) && (!ev.IsKnownSize || ev.Size == av.Size);
+            return ItemCompatible(ev.ItemType, av.ItemType) && (!ev.IsKnownSize || ev.Size == av.Size);
         }
-        return expected is KeyDataViewType ek && actual is KeyDataViewType ak && ek.RawType == ak.RawType;
+        return ItemCompatible(expected, actual);
     }
+
+    // Keys read into plain unsigned integers of their raw type, as ML.NET allows.
+    private static bool ItemCompatible(DataViewType expected, DataViewType actual) =>
+        expected.Equals(actual) || (actual is KeyDataViewType && expected.RawType == actual.RawType && expected is KeyDataViewType or NumberDataViewType);
 
     /// <summary>Fills one object from the cursor's current row with the bound pokes.</summary>
     internal sealed class Filler<TRow>

@@ -111,8 +111,9 @@ public sealed class ModelLoadContext
             return JsonSerializer.Deserialize<T>(stream, ModelEntryNames.JsonOptions)
                 ?? throw new InvalidDataException($"Model entry '{Directory}/{name}' is empty.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
+            // Constructors that validate their arguments run during deserialization: their complaints mean a malformed file.
             throw new InvalidDataException($"Model entry '{Directory}/{name}' is malformed: {e.Message}", e);
         }
     }

@@ -361,28 +361,3 @@ public sealed class ColumnSelectingTransformer : RowToRowTransformerBase
         public override Delegate CreateGetter(DataViewRow input, int outputIndex) => throw new InvalidOperationException("A selection computes no columns.");
     }
 }
-
-/// <summary>Column transform factories on <c>mlContext.Transforms</c>.</summary>
-public static class ColumnTransformsCatalog
-{
-    /// <summary>Concatenates <paramref name="inputColumnNames"/> (scalars or vectors of one item type) into vector column <paramref name="outputColumnName"/>.</summary>
-    public static ColumnConcatenatingEstimator Concatenate(this TransformsCatalog catalog, string outputColumnName, params string[] inputColumnNames) =>
-        new(outputColumnName, inputColumnNames);
-
-    /// <summary>Copies <paramref name="inputColumnName"/> to <paramref name="outputColumnName"/>.</summary>
-    public static ColumnCopyingEstimator CopyColumns(this TransformsCatalog catalog, string outputColumnName, string inputColumnName) =>
-        new((outputColumnName, inputColumnName));
-
-    /// <summary>Copies several columns.</summary>
-    public static ColumnCopyingEstimator CopyColumns(this TransformsCatalog catalog, InputOutputColumnPair[] columns) =>
-        new(columns.Select(c => (c.OutputColumnName, c.InputColumnName)).ToArray());
-
-    /// <summary>Removes the named columns.</summary>
-    public static ColumnSelectingEstimator DropColumns(this TransformsCatalog catalog, params string[] columnNames) => new(columnNames, keep: false, keepHidden: false);
-
-    /// <summary>Keeps only the named columns, in the given order.</summary>
-    public static ColumnSelectingEstimator SelectColumns(this TransformsCatalog catalog, params string[] columnNames) => new(columnNames, keep: true, keepHidden: false);
-
-    /// <summary>Keeps only the named columns, optionally with their hidden versions.</summary>
-    public static ColumnSelectingEstimator SelectColumns(this TransformsCatalog catalog, string[] columnNames, bool keepHidden) => new(columnNames, keep: true, keepHidden);
-}

@@ -178,14 +178,3 @@ internal static class CustomMappingLoader
             new object?[] { action, contract, null, null }, null)!;
     }
 }
-
-/// <summary>Custom mapping factory on <c>mlContext.Transforms</c>.</summary>
-public static class CustomMappingCatalog
-{
-    /// <summary>Applies <paramref name="mapAction"/> to each row.</summary>
-    public static CustomMappingEstimator<TSrc, TDst> CustomMapping<TSrc, TDst>(this TransformsCatalog catalog, Action<TSrc, TDst> mapAction, string? contractName,
-                                                                              SchemaDefinition? inputSchemaDefinition = null, SchemaDefinition? outputSchemaDefinition = null)
-        where TSrc : class, new()
-        where TDst : class, new() =>
-        new(mapAction, contractName, inputSchemaDefinition, outputSchemaDefinition);
-}

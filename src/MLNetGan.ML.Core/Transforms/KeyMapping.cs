@@ -325,21 +325,3 @@ internal static class KeyValueText
         _ => value?.ToString() ?? "",
     };
 }
-
-/// <summary>Key conversions on <c>mlContext.Transforms.Conversion</c>.</summary>
-public static class ConversionsExtensionsCatalog
-{
-    /// <summary>Maps values to keys (1-based; 0 means unseen or missing).</summary>
-    public static ValueToKeyMappingEstimator MapValueToKey(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null,
-                                                           int maximumNumberOfKeys = 1_000_000,
-                                                           ValueToKeyMappingEstimator.KeyOrdinality keyOrdinality = ValueToKeyMappingEstimator.KeyOrdinality.ByOccurrence,
-                                                           bool addKeyValueAnnotationsAsText = false, IDataView? keyData = null)
-    {
-        if (keyData is not null) throw new NotSupportedException("keyData is not supported (see docs/mlnet-compatibility.md).");
-        return new(outputColumnName, inputColumnName ?? outputColumnName, maximumNumberOfKeys, keyOrdinality);
-    }
-
-    /// <summary>Maps keys back to their values (as text).</summary>
-    public static KeyToValueMappingEstimator MapKeyToValue(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null) =>
-        new(outputColumnName, inputColumnName ?? outputColumnName);
-}

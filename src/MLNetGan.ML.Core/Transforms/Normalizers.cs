@@ -330,25 +330,3 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
         }
     }
 }
-
-/// <summary>Normalizer factories on <c>mlContext.Transforms</c>.</summary>
-public static class NormalizationCatalog
-{
-    /// <summary>Min-max normalization of <paramref name="inputColumnName"/> into <paramref name="outputColumnName"/> (see <see cref="NormalizingEstimator.NormalizationMode.MinMax"/>).</summary>
-    public static NormalizingEstimator NormalizeMinMax(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-                                                       long maximumExampleCount = 1_000_000_000, bool fixZero = true) =>
-        new(catalog.Context, NormalizingEstimator.NormalizationMode.MinMax, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) }, maximumExampleCount, fixZero);
-
-    /// <summary>Min-max normalization of several columns.</summary>
-    public static NormalizingEstimator NormalizeMinMax(this TransformsCatalog catalog, InputOutputColumnPair[] columns,
-                                                       long maximumExampleCount = 1_000_000_000, bool fixZero = true) =>
-        new(catalog.Context, NormalizingEstimator.NormalizationMode.MinMax, columns, maximumExampleCount, fixZero);
-
-    /// <summary>Mean-variance normalization (see <see cref="NormalizingEstimator.NormalizationMode.MeanVariance"/>); <paramref name="useCdf"/> is not supported.</summary>
-    public static NormalizingEstimator NormalizeMeanVariance(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-                                                             long maximumExampleCount = 1_000_000_000, bool fixZero = true, bool useCdf = false)
-    {
-        if (useCdf) throw new NotSupportedException("useCdf is not supported (see docs/mlnet-compatibility.md).");
-        return new(catalog.Context, NormalizingEstimator.NormalizationMode.MeanVariance, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) }, maximumExampleCount, fixZero);
-    }
-}
