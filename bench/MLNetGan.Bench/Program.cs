@@ -16,7 +16,8 @@ switch (mode)
     case "op-overhead": OpOverhead(); break;
     case "mlp-step": MlpStep(); break;
     case "blas": Blas(); break;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas)"); return 2;
+    case "cursor": CursorThroughput.Run(); return 0;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas | cursor)"); return 2;
 }
 return 0;
 
