@@ -1,0 +1,368 @@
+using System.Text.Json;
+using Microsoft.ML.Data;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+using MLNetGan.Torch.Optimizers;
+using MLNetGan.Torch.Serialization;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>
+/// A trained generator: an ML.NET transformer that adds a generated row per input row, and the
+/// entry point for sampling (<see cref="Generate"/>), latent interpolation and image grids. Output is
+/// in the units of the training data. Safe to use from several threads at once.
+/// </summary>
+[ModelComponent(ComponentId)]
+public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
+{
+    internal const string ComponentId = "GanGenerator";
+    private const int FormatVersion = 1;
+    private const string LatentColumnName = "Latent";
+    private readonly MLContext context;
+    private readonly Sequential network;
+    private readonly List<GanEpochMetrics> history;
+    private GanTrainingState? trainingState;
+
+    internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, GanTrainerOptions options,
+                          List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState)
+    {
+        this.context = context;
+        this.network = network;
+        network.eval();
+        GeneratorArchitecture = architecture;
+        Scaling = scaling;
+        Options = options;
+        this.history = history;
+        FeatureType = featureType;
+        ImageShape = imageShape;
+        Seed = seed;
+        this.trainingState = trainingState;
+    }
+
+    /// <summary>The options the model was trained with (defaults filled in).</summary>
+    public GanTrainerOptions Options { get; }
+    /// <summary>Per-epoch losses and scores.</summary>
+    public IReadOnlyList<GanEpochMetrics> History => history;
+    /// <summary>The generator's layers.</summary>
+    public NetworkSpec GeneratorArchitecture { get; }
+    /// <summary>How outputs are mapped back to data units.</summary>
+    public DataScaler Scaling { get; }
+    /// <summary>The type of generated rows (the training feature column's type, image shape included).</summary>
+    public VectorDataViewType FeatureType { get; }
+    /// <summary>(channels, height, width) for image models, else null.</summary>
+    public int[]? ImageShape { get; }
+    /// <summary>The training seed; also the default noise seed of <see cref="RowToRowTransformerBase.Transform"/>.</summary>
+    public int Seed { get; }
+    /// <summary>Size of the latent vectors.</summary>
+    public int LatentDimension => Options.LatentDimension;
+    /// <summary>Whether the discriminator and optimizer states are kept (and saved) for resuming training.</summary>
+    public bool HasTrainingState => trainingState is not null;
+
+    /// <summary>Generator outputs for the given latent vectors (rows of <see cref="LatentDimension"/>), in data units, row-major.</summary>
+    /// <exception cref="ArgumentException">The latent buffer is not a whole number of latent vectors.</exception>
+    public float[] GenerateFromLatent(ReadOnlySpan<float> latent)
+    {
+        if (latent.Length == 0 || latent.Length % LatentDimension != 0)
+        {
+            throw new ArgumentException($"Latent values must come in rows of {LatentDimension}; got {latent.Length} values.", nameof(latent));
+        }
+        var rows = latent.Length / LatentDimension;
+        var output = new float[rows * FeatureType.Size];
+        using (torch.inference_mode())
+        using (torch.NewDisposeScope())
+        {
+            var z = torch.tensor(latent, new long[] { rows, LatentDimension });
+            var device = network.parameters().First().device;
+            var x = network.forward(device == MLNetGan.Torch.Device.CPU ? z : z.to(device)).reshape(rows, -1);
+            if (x.size(1) != FeatureType.Size)
+            {
+                throw new InvalidOperationException($"The generator produces {x.size(1)} values per row but the feature column has {FeatureType.Size}.");
+            }
+            x.to(MLNetGan.Torch.Device.CPU).CopyTo<float>(output);
+        }
+        Scaling.Invert(output, FeatureType.Size);
+        return output;
+    }
+
+    /// <summary>Latent vectors drawn from the training noise distribution with <paramref name="seed"/>.</summary>
+    public float[] SampleLatent(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var generator = new Generator((ulong)(uint)seed);
+        using var scope = torch.NewDisposeScope();
+        return LatentNoise.Sample(Options.Noise, count, LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
+    }
+
+    /// <summary><paramref name="count"/> generated rows, as a data view whose column has the training column's name and type.</summary>
+    public IDataView Generate(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return RowsView(Batched(SampleLatent(count, seed)), count);
+    }
+
+    /// <summary>Rows generated along the straight line from latent <paramref name="from"/> to <paramref name="to"/> (both ends included).</summary>
+    /// <exception cref="ArgumentException">A vector has the wrong length or fewer than 2 steps are asked for.</exception>
+    public IDataView Interpolate(float[] from, float[] to, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        if (from.Length != LatentDimension || to.Length != LatentDimension)
+        {
+            throw new ArgumentException($"Latent vectors must have {LatentDimension} values; got {from.Length} and {to.Length}.", nameof(from));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var latent = new float[steps * LatentDimension];
+        for (var s = 0; s < steps; s++)
+        {
+            var t = s / (float)(steps - 1);
+            for (var i = 0; i < LatentDimension; i++) latent[s * LatentDimension + i] = (1 - t) * from[i] + t * to[i];
+        }
+        return RowsView(Batched(latent), steps);
+    }
+
+    private float[] Batched(float[] latent)
+    {
+        const int chunk = 1024;
+        var rows = latent.Length / LatentDimension;
+        var output = new float[rows * FeatureType.Size];
+        for (var start = 0; start < rows; start += chunk)
+        {
+            var n = Math.Min(chunk, rows - start);
+            GenerateFromLatent(latent.AsSpan(start * LatentDimension, n * LatentDimension)).CopyTo(output, start * FeatureType.Size);
+        }
+        return output;
+    }
+
+    private IDataView RowsView(float[] values, int rows)
+    {
+        var width = FeatureType.Size;
+        var items = Enumerable.Range(0, rows).Select(r => new GeneratedRow { Features = values.AsSpan(r * width, width).ToArray() }).ToList();
+        var definition = SchemaDefinition.Create(typeof(GeneratedRow), SchemaDefinition.Direction.Read);
+        definition[nameof(GeneratedRow.Features)].ColumnName = Options.FeatureColumnName;
+        definition[Options.FeatureColumnName].ColumnType = FeatureType;
+        return context.Data.LoadFromEnumerable(items, definition);
+    }
+
+    private sealed class GeneratedRow
+    {
+        public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    /// <summary>Saves a grid of <paramref name="count"/> generated images as PNG (images only).</summary>
+    /// <exception cref="InvalidOperationException">The model does not generate images.</exception>
+    public void SaveImageGrid(string path, int count = 64, int columns = 8, int seed = 1)
+    {
+        var shape = ImageShape ?? throw new InvalidOperationException("This generator does not produce images (no image shape); use GanPlots.Scatter for 2-D data.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        var values = Batched(SampleLatent(count, seed));
+        ImageGrid.Save(path, values, count, columns, shape, Scaling.IsIdentity ? (0f, 1f) : (Scaling.Minimum.Min(), Scaling.Maximum.Max()));
+    }
+
+    /// <inheritdoc />
+    protected override ColumnMapper MakeMapper(DataViewSchema inputSchema) => new Mapper(inputSchema, this);
+
+    private sealed class Mapper : ColumnMapper
+    {
+        private readonly GanGenerator parent;
+        private readonly DataViewSchema.Column? latent;
+        private readonly DataViewSchema.DetachedColumn[] outputs;
+
+        public Mapper(DataViewSchema schema, GanGenerator parent) : base(schema)
+        {
+            this.parent = parent;
+            if (schema.GetColumnOrNull(LatentColumnName) is { } column)
+            {
+                if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != parent.LatentDimension)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{LatentColumnName}' has type {column.Type}; a vector of {parent.LatentDimension} Single values is expected (or drop the column to use seeded noise).");
+                }
+                latent = column;
+            }
+            outputs = new[] { new DataViewSchema.DetachedColumn(parent.Options.GeneratedColumnName, parent.FeatureType) };
+        }
+
+        public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
+        public override IEnumerable<int> GetDependencies(int outputIndex) => latent is { } c ? new[] { c.Index } : Array.Empty<int>();
+
+        public override Delegate CreateGetter(DataViewRow input, int outputIndex)
+        {
+            var latentGetter = latent is { } c ? input.GetGetter<VBuffer<float>>(input.Schema[c.Index]) : null;
+            VBuffer<float> z = default;
+            var scratch = new float[parent.LatentDimension];
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                float[] row;
+                if (latentGetter is not null)
+                {
+                    latentGetter(ref z);
+                    z.CopyTo(scratch);
+                    row = parent.GenerateFromLatent(scratch);
+                }
+                else
+                {
+                    // Deterministic per row: the same seed and position always give the same sample.
+                    var rowSeed = unchecked((int)(parent.Seed * 2654435761L + input.Position * 40503L));
+                    row = parent.GenerateFromLatent(parent.SampleLatent(1, rowSeed));
+                }
+                var editor = VBufferEditor.Create(ref value, row.Length);
+                row.CopyTo(editor.Values);
+                value = editor.Commit();
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private sealed class ModelInfo
+    {
+        public int FormatVersion { get; set; }
+        public string OptionsKind { get; set; } = "";
+        public JsonElement Options { get; set; }
+        public NetworkSpec Generator { get; set; } = new(Array.Empty<LayerSpec>());
+        public float[] ScalingMinimum { get; set; } = Array.Empty<float>();
+        public float[] ScalingMaximum { get; set; } = Array.Empty<float>();
+        public int[] FeatureDimensions { get; set; } = Array.Empty<int>();
+        public int[]? ImageShape { get; set; }
+        public int Seed { get; set; }
+        public List<GanEpochMetrics> History { get; set; } = new();
+        public bool HasTrainingState { get; set; }
+        public Dictionary<string, double>? GeneratorOptimizerValues { get; set; }
+        public Dictionary<string, double>? DiscriminatorOptimizerValues { get; set; }
+    }
+
+    private static readonly (string Kind, Type Type)[] OptionKinds =
+    {
+        ("Vanilla", typeof(VanillaGanOptions)), ("Dcgan", typeof(DcganOptions)), ("Wgan", typeof(WganOptions)), ("Base", typeof(GanTrainerOptions)),
+    };
+
+    /// <inheritdoc />
+    public override void Save(ModelSaveContext ctx)
+    {
+        ctx.SetComponent(ComponentId, FormatVersion);
+        var kind = OptionKinds.First(k => k.Type == Options.GetType() || k.Type == typeof(GanTrainerOptions)).Kind;
+        var info = new ModelInfo
+        {
+            FormatVersion = FormatVersion,
+            OptionsKind = kind,
+            Options = JsonSerializer.SerializeToElement(Options, Options.GetType(), GanJson.Options),
+            Generator = GeneratorArchitecture,
+            ScalingMinimum = Scaling.Minimum,
+            ScalingMaximum = Scaling.Maximum,
+            FeatureDimensions = FeatureType.Dimensions.ToArray(),
+            ImageShape = ImageShape,
+            Seed = Seed,
+            History = history,
+            HasTrainingState = trainingState is not null,
+            GeneratorOptimizerValues = trainingState?.GeneratorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+            DiscriminatorOptimizerValues = trainingState?.DiscriminatorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
+        using (var stream = ctx.CreateEntry("generator.json")) JsonSerializer.Serialize(stream, info, GanJson.Options);
+        using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
+        if (trainingState is { } state)
+        {
+            using (var s = ctx.CreateEntry("discriminator.safetensors")) SafeTensors.Save(state.Discriminator.state_dict(), s);
+            using (var s = ctx.CreateEntry("generator_optimizer.safetensors")) SafeTensors.Save(state.GeneratorOptimizer.Tensors, s);
+            using (var s = ctx.CreateEntry("discriminator_optimizer.safetensors")) SafeTensors.Save(state.DiscriminatorOptimizer.Tensors, s);
+        }
+    }
+
+    /// <summary>Loads a saved generator: rebuilds the layers from their description and reads the weights (data only).</summary>
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ctx.CheckFormatVersion(FormatVersion);
+        ModelInfo info;
+        using (var stream = ctx.OpenEntry("generator.json"))
+        {
+            try
+            {
+                info = JsonSerializer.Deserialize<ModelInfo>(stream, GanJson.Options) ?? throw new InvalidDataException("generator.json is empty.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"generator.json is malformed: {e.Message}", e);
+            }
+        }
+        var optionsType = OptionKinds.FirstOrDefault(k => k.Kind == info.OptionsKind).Type
+            ?? throw new InvalidDataException($"Unknown GAN options kind '{info.OptionsKind}'.");
+        var options = (GanTrainerOptions)(info.Options.Deserialize(optionsType, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));
+        if (info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)) throw new InvalidDataException("The saved feature shape is invalid.");
+        var featureType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureDimensions);
+        if (info.ScalingMinimum.Length != info.ScalingMaximum.Length || (info.ScalingMinimum.Length != 0 && info.ScalingMinimum.Length != featureType.Size))
+        {
+            throw new InvalidDataException("The saved data scaling does not match the feature size.");
+        }
+
+        var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
+        GanTrainingState? state = null;
+        if (info.HasTrainingState && options.Discriminator is { } discriminatorSpec)
+        {
+            var discriminator = BuildWithWeights(discriminatorSpec, ctx, "discriminator.safetensors");
+            state = new GanTrainingState(discriminator,
+                ReadOptimizer(ctx, "generator_optimizer.safetensors", options.Optimizer, info.GeneratorOptimizerValues),
+                ReadOptimizer(ctx, "discriminator_optimizer.safetensors", options.Optimizer, info.DiscriminatorOptimizerValues));
+        }
+        var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
+        return new GanGenerator(new MLContext(info.Seed), network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
+    }
+
+    private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
+    {
+        Sequential network;
+        try
+        {
+            network = spec.Build();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The saved architecture for '{entry}' is invalid: {e.Message}", e);
+        }
+        using var stream = ctx.OpenEntry(entry);
+        var (tensors, _) = SafeTensors.Load(stream);
+        try
+        {
+            network.load_state_dict(tensors);
+        }
+        catch (ArgumentException e)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"'{entry}' does not match the saved architecture: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+        return network;
+    }
+
+    private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)
+    {
+        using var stream = ctx.OpenEntry(entry);
+        var (tensors, _) = SafeTensors.Load(stream);
+        return new OptimizerState(kind == GanOptimizer.RMSprop ? "RMSprop" : "Adam", tensors, values ?? new Dictionary<string, double>());
+    }
+
+    /// <summary>Frees the generator (and the kept discriminator and optimizer state).</summary>
+    public void Dispose()
+    {
+        network.Dispose();
+        if (trainingState is { } state)
+        {
+            state.Discriminator.Dispose();
+            state.GeneratorOptimizer.Dispose();
+            state.DiscriminatorOptimizer.Dispose();
+            trainingState = null;
+        }
+    }
+}
+
+internal static class GanJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}

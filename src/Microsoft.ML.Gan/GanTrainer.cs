@@ -1,0 +1,468 @@
+using System.Diagnostics;
+using Microsoft.ML.Data;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+using MLNetGan.Torch.Optimizers;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>
+/// Base of every GAN trainer: reads the feature column, scales it into the generator's range, builds
+/// the two networks, runs the adversarial training loop and returns a <see cref="GanGenerator"/>.
+/// Subclasses only choose the default networks.
+/// </summary>
+public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOptions : GanTrainerOptions
+{
+    private readonly MLContext context;
+
+    /// <summary>Creates the trainer.</summary>
+    protected GanTrainer(MLContext context, TOptions options)
+    {
+        this.context = context ?? throw new ArgumentNullException(nameof(context));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>The options (a copy is taken at <see cref="Fit"/>).</summary>
+    public TOptions Options { get; }
+
+    /// <summary>The default networks for data of <paramref name="features"/> values (and image shape, when known).</summary>
+    protected abstract (NetworkSpec Generator, NetworkSpec Discriminator) DefaultNetworks(TOptions options, int features, int[]? imageShape);
+
+    /// <summary>Whether this trainer needs image data (channels x height x width).</summary>
+    protected virtual bool NeedsImages => false;
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        if (!inputSchema.TryFindColumn(Options.FeatureColumnName, out var column))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' not found. Available columns: {string.Join(", ", inputSchema.Select(c => c.Name))}.");
+        }
+        if (column.Kind != SchemaShape.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' is {column.Kind} of {column.ItemType}; a known-size vector of Single is required.");
+        }
+        return new SchemaShape(inputSchema.Where(c => c.Name != Options.GeneratedColumnName)
+            .Append(new SchemaShape.Column(Options.GeneratedColumnName, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false)));
+    }
+
+    /// <summary>Trains the GAN on the feature column of <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a known-size Single vector.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (named in the message), or the data is empty.</exception>
+    public GanGenerator Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var options = (TOptions)Options.Clone();
+        var column = ColumnChecks.RequireColumn(input.Schema, options.FeatureColumnName,
+            t => t is VectorDataViewType { IsKnownSize: true, ItemType: var item } && item == NumberDataViewType.Single, "a known-size vector of Single");
+        var type = (VectorDataViewType)column.Type;
+        var imageShape = ImageShapeOf(type, options);
+        GanValidation.Validate(options, NeedsImages, imageShape, type.Size);
+        var device = ResolveDevice(options);
+
+        var seed = options.Seed ?? context.Seed ?? Random.Shared.Next();
+        var previousThreads = torch.get_num_threads();
+        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        try
+        {
+            var data = FeatureMatrix.Read(input, column);
+            if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
+            if (data.Rows < options.BatchSize)
+            {
+                context.WriteLog(GetType().Name, $"Batch size {options.BatchSize} exceeds the {data.Rows} rows; using {data.Rows}.", ChannelMessageKind.Warning);
+                options.BatchSize = data.Rows;
+            }
+            var scaling = DataScaler.Fit(data, options.Scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : options.Scaling);
+            var (generatorSpec, discriminatorSpec) = (options.Generator, options.Discriminator) switch
+            {
+                ({ } g, { } d) => (g, d),
+                var (g, d) => MergeDefaults(g, d, DefaultNetworks(options, type.Size, imageShape)),
+            };
+            options.Generator = generatorSpec;
+            options.Discriminator = discriminatorSpec;
+
+            using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.Apply(data), seed, device, GetType().Name, imageShape);
+            var history = run.Train();
+            return new GanGenerator(context, run.GeneratorNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
+                options.SaveTrainingState ? run.TakeTrainingState() : null);
+        }
+        finally
+        {
+            torch.set_num_threads(previousThreads);
+        }
+    }
+
+    private static (NetworkSpec, NetworkSpec) MergeDefaults(NetworkSpec? generator, NetworkSpec? discriminator, (NetworkSpec G, NetworkSpec D) defaults) =>
+        (generator ?? defaults.G, discriminator ?? defaults.D);
+
+    private static int[]? ImageShapeOf(VectorDataViewType type, GanTrainerOptions options)
+    {
+        var fromColumn = type.Dimensions.Length == 3 ? type.Dimensions.ToArray() : null;
+        if (options.ImageShape is { } configured)
+        {
+            if (configured.Length != 3 || configured.Any(d => d <= 0))
+            {
+                throw new ArgumentException($"ImageShape must be (channels, height, width) with positive sizes; got [{string.Join(", ", configured)}].", nameof(options));
+            }
+            if (configured.Aggregate(1, (a, b) => a * b) != type.Size)
+            {
+                throw new ArgumentException($"ImageShape [{string.Join(", ", configured)}] holds {configured.Aggregate(1, (a, b) => a * b)} values but column '{options.FeatureColumnName}' has {type.Size}.", nameof(options));
+            }
+            if (fromColumn is not null && !fromColumn.SequenceEqual(configured))
+            {
+                throw new ArgumentException($"ImageShape [{string.Join(", ", configured)}] contradicts the column's image shape [{string.Join(", ", fromColumn)}].", nameof(options));
+            }
+            return configured;
+        }
+        return fromColumn;
+    }
+
+    private Device ResolveDevice(GanTrainerOptions options)
+    {
+        var requested = context.GpuDeviceId is { } gpu ? new Device(DeviceType.CUDA, gpu) : ParseDevice(options.Device);
+        if (requested.Type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            if (!context.FallbackToCpu)
+            {
+                throw new ArgumentException($"Device '{requested}' was requested (option Device or MLContext.GpuDeviceId) but this libtorch has no CUDA support or no GPU is visible. " +
+                                            "Set MLContext.FallbackToCpu = true to train on the CPU instead, or build the native shim against a CUDA libtorch (see README).", nameof(options));
+            }
+            context.WriteLog(GetType().Name, $"CUDA is not available; falling back to the CPU.", ChannelMessageKind.Warning);
+            return Device.CPU;
+        }
+        return requested;
+    }
+
+    private static Device ParseDevice(string text)
+    {
+        try
+        {
+            return Device.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Option Device: {e.Message}", "options", e);
+        }
+    }
+}
+
+/// <summary>Checks options before any work, naming the option at fault.</summary>
+internal static class GanValidation
+{
+    public static void Validate(GanTrainerOptions o, bool needsImages, int[]? imageShape, int features)
+    {
+        static void Require(bool ok, string option, string rule, object? value)
+        {
+            if (!ok) throw new ArgumentException($"Option {option} {rule} (got {value}).", "options");
+        }
+
+        Require(o.Steps is null or > 0, nameof(o.Steps), "must be positive", o.Steps);
+        Require(o.Steps is not null || o.Epochs > 0, nameof(o.Epochs), "must be positive", o.Epochs);
+        Require(o.BatchSize >= 2, nameof(o.BatchSize), "must be at least 2", o.BatchSize);
+        Require(o.LatentDimension >= 1, nameof(o.LatentDimension), "must be at least 1", o.LatentDimension);
+        Require(o.GeneratorLearningRate > 0, nameof(o.GeneratorLearningRate), "must be positive", o.GeneratorLearningRate);
+        Require(o.DiscriminatorLearningRate > 0, nameof(o.DiscriminatorLearningRate), "must be positive", o.DiscriminatorLearningRate);
+        Require(o.GeneratorBeta1 is >= 0 and < 1, nameof(o.GeneratorBeta1), "must be in [0, 1)", o.GeneratorBeta1);
+        Require(o.GeneratorBeta2 is >= 0 and < 1, nameof(o.GeneratorBeta2), "must be in [0, 1)", o.GeneratorBeta2);
+        Require(o.DiscriminatorBeta1 is >= 0 and < 1, nameof(o.DiscriminatorBeta1), "must be in [0, 1)", o.DiscriminatorBeta1);
+        Require(o.DiscriminatorBeta2 is >= 0 and < 1, nameof(o.DiscriminatorBeta2), "must be in [0, 1)", o.DiscriminatorBeta2);
+        Require(o.GeneratorWeightDecay >= 0, nameof(o.GeneratorWeightDecay), "must be non-negative", o.GeneratorWeightDecay);
+        Require(o.DiscriminatorWeightDecay >= 0, nameof(o.DiscriminatorWeightDecay), "must be non-negative", o.DiscriminatorWeightDecay);
+        Require(o.DiscriminatorStepsPerGeneratorStep >= 1, nameof(o.DiscriminatorStepsPerGeneratorStep), "must be at least 1", o.DiscriminatorStepsPerGeneratorStep);
+        Require(o.GradientPenaltyWeight >= 0, nameof(o.GradientPenaltyWeight), "must be non-negative", o.GradientPenaltyWeight);
+        Require(o.WeightClip is null or > 0, nameof(o.WeightClip), "must be positive", o.WeightClip);
+        Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
+        Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);
+        Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
+        Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);
+        if (needsImages && imageShape is null)
+        {
+            throw new ArgumentException($"Option ImageShape is needed: column '{o.FeatureColumnName}' has {features} values and no (channels, height, width) shape. " +
+                                        "LoadFromMnistIdx gives 1x28x28 columns; otherwise set ImageShape.", "options");
+        }
+        var critic = o.Loss is GanLoss.Wasserstein or GanLoss.Hinge;
+        if (critic && o.Discriminator is { EndsWithSigmoid: true })
+        {
+            throw new ArgumentException($"Option Loss = {o.Loss} needs a discriminator that outputs raw scores, but the configured one ends with a Sigmoid.", "options");
+        }
+        if (o.GradientPenaltyWeight > 0 && o.Discriminator is { HasBatchNorm: true })
+        {
+            throw new ArgumentException("Option GradientPenaltyWeight > 0 does not work with BatchNorm in the discriminator (the penalty is per sample); remove BatchNorm.", "options");
+        }
+    }
+}
+
+/// <summary>The feature column materialized as a row-major float matrix.</summary>
+internal sealed record FeatureMatrix(float[] Values, int Rows, int Columns)
+{
+    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column)
+    {
+        var width = column.Type.GetValueCount();
+        var values = new List<float>();
+        using var cursor = data.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> row = default;
+        var scratch = new float[width];
+        var rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref row);
+            if (row.Length != width) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' has {row.Length} values; {width} expected.");
+            row.CopyTo(scratch);
+            for (var i = 0; i < width; i++)
+            {
+                if (!float.IsFinite(scratch[i])) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' holds a non-finite value ({scratch[i]}) at slot {i}; GANs cannot train on missing values.");
+            }
+            values.AddRange(scratch);
+            rows++;
+        }
+        return new FeatureMatrix(values.ToArray(), rows, width);
+    }
+}
+
+/// <summary>
+/// Maps data into the generator's output range [-1, 1] and back: x' = 2 (x - min) / (max - min) - 1,
+/// per feature or over all features. Stored with the model so generated rows come back in user units.
+/// </summary>
+public sealed record DataScaler(float[] Minimum, float[] Maximum)
+{
+    /// <summary>No scaling.</summary>
+    public static DataScaler Identity { get; } = new(Array.Empty<float>(), Array.Empty<float>());
+
+    internal static DataScaler Fit(FeatureMatrix data, DataScaling mode)
+    {
+        if (mode == DataScaling.None) return Identity;
+        var lo = Enumerable.Repeat(float.PositiveInfinity, data.Columns).ToArray();
+        var hi = Enumerable.Repeat(float.NegativeInfinity, data.Columns).ToArray();
+        for (var r = 0; r < data.Rows; r++)
+        {
+            for (var c = 0; c < data.Columns; c++)
+            {
+                var v = data.Values[r * data.Columns + c];
+                if (v < lo[c]) lo[c] = v;
+                if (v > hi[c]) hi[c] = v;
+            }
+        }
+        if (mode == DataScaling.Global)
+        {
+            var min = lo.Min();
+            var max = hi.Max();
+            Array.Fill(lo, min);
+            Array.Fill(hi, max);
+        }
+        for (var c = 0; c < data.Columns; c++)
+        {
+            if (hi[c] <= lo[c]) hi[c] = lo[c] + 1; // a constant feature maps to -1 and back
+        }
+        return new DataScaler(lo, hi);
+    }
+
+    internal bool IsIdentity => Minimum.Length == 0;
+
+    internal FeatureMatrix Apply(FeatureMatrix data)
+    {
+        if (IsIdentity) return data;
+        var scaled = new float[data.Values.Length];
+        for (var i = 0; i < scaled.Length; i++)
+        {
+            var c = i % data.Columns;
+            scaled[i] = 2 * (data.Values[i] - Minimum[c]) / (Maximum[c] - Minimum[c]) - 1;
+        }
+        return data with { Values = scaled };
+    }
+
+    /// <summary>Maps generator outputs (row-major, <paramref name="columns"/> per row) back to data units, in place.</summary>
+    public void Invert(Span<float> values, int columns)
+    {
+        if (IsIdentity) return;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = i % columns;
+            values[i] = (values[i] + 1) / 2 * (Maximum[c] - Minimum[c]) + Minimum[c];
+        }
+    }
+}
+
+/// <summary>Noise for the generator, from a dedicated generator so results depend on the seed only.</summary>
+internal static class LatentNoise
+{
+    public static Tensor Sample(NoiseDistribution distribution, long rows, long dimension, Generator generator, Device device)
+    {
+        var noise = distribution == NoiseDistribution.Normal
+            ? torch.randn(new[] { rows, dimension }, generator: generator)
+            : torch.rand(new[] { rows, dimension }, generator: generator) * 2 - 1;
+        return device == Device.CPU ? noise : noise.to(device);
+    }
+}
+
+/// <summary>The adversarial training loop; a step reads top to bottom like the seeds' loops.</summary>
+internal sealed class TrainingRun : IDisposable
+{
+    private bool stateTaken;
+    private readonly MLContext context;
+    private readonly GanTrainerOptions options;
+    private readonly FeatureMatrix data;
+    private readonly Device device;
+    private readonly string source;
+    private readonly Generator random;
+    private readonly Tensor realData;
+    private readonly Sequential discriminator;
+    private readonly Optimizer generatorOptimizer;
+    private readonly Optimizer discriminatorOptimizer;
+    private readonly bool probabilities;
+    private readonly SnapshotWriter? snapshots;
+
+    public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
+                       int seed, Device device, string source, int[]? imageShape)
+    {
+        this.context = context;
+        this.options = options;
+        this.data = data;
+        this.device = device;
+        this.source = source;
+        // Seeding the global generator first makes weight initialization match PyTorch's for the same seed.
+        torch.manual_seed((ulong)seed);
+        GeneratorNetwork = generatorSpec.Build();
+        discriminator = discriminatorSpec.Build();
+        GeneratorNetwork.to(device);
+        discriminator.to(device);
+        random = new Generator((ulong)seed + 1);
+        realData = torch.tensor(data.Values, data.Rows, data.Columns).to(device).DetachFromDisposeScope();
+        probabilities = discriminatorSpec.EndsWithSigmoid;
+        generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
+        discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
+        if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+    }
+
+    public Sequential GeneratorNetwork { get; }
+
+    private Optimizer MakeOptimizer(Module network, double lr, double beta1, double beta2, double weightDecay) => options.Optimizer switch
+    {
+        GanOptimizer.RMSprop => new RMSprop(network.parameters(), lr, weightDecay: weightDecay),
+        _ => new Adam(network.parameters(), lr, beta1, beta2, weightDecay: weightDecay),
+    };
+
+    public List<GanEpochMetrics> Train()
+    {
+        var batch = options.BatchSize;
+        var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
+        var k = options.DiscriminatorStepsPerGeneratorStep;
+        var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
+        var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
+        var history = new List<GanEpochMetrics>();
+        long generatorSteps = 0;
+        var discriminatorSteps = 0L;
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {torch.get_num_threads()}.");
+        snapshots?.Write(0, GeneratorNetwork, device);
+
+        for (var epoch = 1; epoch <= epochs && generatorSteps < totalSteps; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double dLoss = 0, gLoss = 0, realScore = 0, fakeScore = 0;
+            int dCount = 0, gCount = 0;
+            using var order = torch.randperm(data.Rows, random);
+            for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
+            {
+                if (options.CancellationToken.IsCancellationRequested) break;
+                using var scope = torch.NewDisposeScope();
+                var real = realData.index_select(0, order.narrow(0, (long)b * batch, batch).to(device));
+
+                var (lossD, scoreReal, scoreFake) = DiscriminatorStep(real);
+                dLoss += lossD;
+                realScore += scoreReal;
+                fakeScore += scoreFake;
+                dCount++;
+                discriminatorSteps++;
+
+                if (discriminatorSteps % k == 0)
+                {
+                    gLoss += GeneratorStep(batch);
+                    gCount++;
+                    generatorSteps++;
+                }
+            }
+
+            var metrics = new GanEpochMetrics
+            {
+                Epoch = epoch, Step = generatorSteps, DiscriminatorLoss = dLoss / Math.Max(1, dCount), GeneratorLoss = gLoss / Math.Max(1, gCount),
+                RealScore = realScore / Math.Max(1, dCount), FakeScore = fakeScore / Math.Max(1, dCount), Seconds = clock.Elapsed.TotalSeconds,
+            };
+            history.Add(metrics);
+            options.Progress?.Report(new GanProgress
+            {
+                Epoch = epoch, Epochs = epochs, Step = generatorSteps, TotalSteps = totalSteps, DiscriminatorLoss = metrics.DiscriminatorLoss,
+                GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
+                SamplesPerSecond = dCount * batch / Math.Max(1e-9, metrics.Seconds),
+            });
+            if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, GeneratorNetwork, device);
+            if (options.CancellationToken.IsCancellationRequested)
+            {
+                context.WriteLog(source, $"Cancelled after epoch {epoch}; returning the generator trained so far.", ChannelMessageKind.Warning);
+                break;
+            }
+        }
+        snapshots?.Finish();
+        GeneratorNetwork.eval();
+        return history;
+    }
+
+    /// <summary>One discriminator (critic) update on a real batch and a fresh generated batch.</summary>
+    private (double Loss, double RealScore, double FakeScore) DiscriminatorStep(Tensor real)
+    {
+        var noise = LatentNoise.Sample(options.Noise, real.size(0), options.LatentDimension, random, device);
+        Tensor fake;
+        using (torch.no_grad()) fake = GeneratorNetwork.forward(noise);
+
+        var realScores = discriminator.forward(real);
+        var fakeScores = discriminator.forward(fake);
+        var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities);
+        if (options.GradientPenaltyWeight > 0)
+        {
+            loss = loss + options.GradientPenaltyWeight * GanLosses.GradientPenalty(discriminator.forward, real, fake, random);
+        }
+
+        discriminatorOptimizer.zero_grad();
+        loss.backward();
+        discriminatorOptimizer.step();
+        if (options.WeightClip is { } clip)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var p in discriminator.parameters()) p.clamp_(-clip, clip);
+        }
+        return (loss.item<float>(), GanLosses.MeanProbability(realScores, probabilities, options.Loss), GanLosses.MeanProbability(fakeScores, probabilities, options.Loss));
+    }
+
+    /// <summary>One generator update: make a batch, have the discriminator score it, follow its gradient.</summary>
+    private double GeneratorStep(int batch)
+    {
+        var noise = LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device);
+        var fakeScores = discriminator.forward(GeneratorNetwork.forward(noise));
+        var loss = GanLosses.Generator(options.Loss, fakeScores, probabilities);
+
+        generatorOptimizer.zero_grad();
+        discriminator.zero_grad(); // the discriminator is not updated here; drop the gradients this pass left on it
+        loss.backward();
+        generatorOptimizer.step();
+        return loss.item<float>();
+    }
+
+    /// <summary>The discriminator and both optimizers' states, handed to the model when asked to keep them.</summary>
+    public GanTrainingState TakeTrainingState()
+    {
+        stateTaken = true;
+        return new(discriminator, generatorOptimizer.state_dict(), discriminatorOptimizer.state_dict());
+    }
+
+    /// <summary>Frees everything but the generator (and the discriminator when its state was taken).</summary>
+    public void Dispose()
+    {
+        realData.Dispose();
+        random.Dispose();
+        generatorOptimizer.Dispose();
+        discriminatorOptimizer.Dispose();
+        if (!stateTaken) discriminator.Dispose();
+    }
+}
+
+/// <summary>What is needed to resume training: the discriminator and the optimizers' state.</summary>
+public sealed record GanTrainingState(Sequential Discriminator, OptimizerState GeneratorOptimizer, OptimizerState DiscriminatorOptimizer);

@@ -1,0 +1,75 @@
+using MLNetGan.Torch;
+using F = MLNetGan.Torch.torch.nn.functional;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>The adversarial objective.</summary>
+public enum GanLoss
+{
+    /// <summary>Goodfellow et al.'s original game: G minimizes log(1 - D(G(z))).</summary>
+    Minimax,
+    /// <summary>The usual practical variant (all seeds): G maximizes log D(G(z)), i.e. BCE against "real" labels.</summary>
+    NonSaturating,
+    /// <summary>Least-squares GAN (Mao et al.): squared distance of scores to the 1/0 targets.</summary>
+    LeastSquares,
+    /// <summary>Hinge loss (as in SAGAN/BigGAN); needs a discriminator without a final Sigmoid.</summary>
+    Hinge,
+    /// <summary>Wasserstein critic (Arjovsky et al.); needs a critic without a final Sigmoid, plus gradient penalty or clipping.</summary>
+    Wasserstein,
+}
+
+/// <summary>
+/// The GAN losses as small pure functions of discriminator outputs. <c>probabilities</c> says whether
+/// the discriminator ends with a Sigmoid (outputs D in (0, 1)) or outputs raw scores (logits).
+/// </summary>
+public static class GanLosses
+{
+    /// <summary>The discriminator's (critic's) loss on a batch of real and a batch of generated samples.</summary>
+    public static Tensor Discriminator(GanLoss loss, Tensor realScores, Tensor fakeScores, bool probabilities) => loss switch
+    {
+        GanLoss.Minimax or GanLoss.NonSaturating => BinaryCrossEntropy(realScores, 1, probabilities) + BinaryCrossEntropy(fakeScores, 0, probabilities),
+        GanLoss.LeastSquares => 0.5 * ((realScores - 1).square().mean() + fakeScores.square().mean()),
+        GanLoss.Hinge => (1 - realScores).relu().mean() + (1 + fakeScores).relu().mean(),
+        GanLoss.Wasserstein => fakeScores.mean() - realScores.mean(),
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
+    };
+
+    /// <summary>The generator's loss given the discriminator's scores of its samples.</summary>
+    public static Tensor Generator(GanLoss loss, Tensor fakeScores, bool probabilities) => loss switch
+    {
+        // log(1 - D(G(z))) = -BCE(D(G(z)), 0); minimizing it is the original minimax objective.
+        GanLoss.Minimax => -BinaryCrossEntropy(fakeScores, 0, probabilities),
+        GanLoss.NonSaturating => BinaryCrossEntropy(fakeScores, 1, probabilities),
+        GanLoss.LeastSquares => 0.5 * (fakeScores - 1).square().mean(),
+        GanLoss.Hinge or GanLoss.Wasserstein => -fakeScores.mean(),
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
+    };
+
+    /// <summary>BCE of scores against a constant label, on probabilities or (stably) on logits.</summary>
+    public static Tensor BinaryCrossEntropy(Tensor scores, double label, bool probabilities)
+    {
+        using var target = torch.full(scores.shape, label, scores.dtype, scores.device);
+        return probabilities ? F.binary_cross_entropy(scores, target) : F.binary_cross_entropy_with_logits(scores, target);
+    }
+
+    /// <summary>
+    /// WGAN-GP's penalty: mean over the batch of (‖∇ critic(x̂)‖₂ - 1)² at random points x̂ between real
+    /// and generated samples. The gradient keeps its graph so the penalty trains the critic.
+    /// </summary>
+    public static Tensor GradientPenalty(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator generator)
+    {
+        var alpha = torch.rand(new[] { real.size(0), 1L }, real.dtype, real.device, generator);
+        var mixed = (alpha * real + (1 - alpha) * fake.detach()).requires_grad_();
+        var scores = critic(mixed);
+        var gradient = torch.autograd.grad(new[] { scores }, new[] { mixed }, new[] { torch.ones_like(scores) }, createGraph: true)[0];
+        return (gradient.flatten(1).norm(2, new long[] { 1 }) - 1).square().mean();
+    }
+
+    /// <summary>Scores as probabilities for reporting D(x) and D(G(z)): identity for probabilities, sigmoid for logits; critics report raw means.</summary>
+    internal static double MeanProbability(Tensor scores, bool probabilities, GanLoss loss)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (probabilities) return scores.mean().item<float>();
+        return loss is GanLoss.Wasserstein or GanLoss.Hinge ? scores.mean().item<float>() : scores.sigmoid().mean().item<float>();
+    }
+}

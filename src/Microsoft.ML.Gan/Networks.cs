@@ -1,0 +1,110 @@
+using System.Text.Json.Serialization;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>
+/// One layer of a network, as data. Networks are lists of these, so a saved model describes its
+/// architecture without any code, and loading rebuilds it from this description only.
+/// </summary>
+public sealed record LayerSpec
+{
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten.</summary>
+    public string Kind { get; init; } = "";
+    /// <summary>Input features or channels.</summary>
+    public long In { get; init; }
+    /// <summary>Output features or channels.</summary>
+    public long Out { get; init; }
+    /// <summary>Kernel size (convolutions).</summary>
+    public long Kernel { get; init; }
+    /// <summary>Stride (convolutions).</summary>
+    public long Stride { get; init; } = 1;
+    /// <summary>Padding (convolutions).</summary>
+    public long Padding { get; init; }
+    /// <summary>Whether the layer has a bias (Linear and convolutions).</summary>
+    public bool Bias { get; init; } = true;
+    /// <summary>Negative slope (LeakyReLU) or drop probability (Dropout).</summary>
+    public double Value { get; init; }
+    /// <summary>Target shape (Unflatten), without the batch dimension.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long[]? Shape { get; init; }
+
+    /// <summary>A fully connected layer.</summary>
+    public static LayerSpec Linear(long inFeatures, long outFeatures, bool bias = true) => new() { Kind = "Linear", In = inFeatures, Out = outFeatures, Bias = bias };
+    /// <summary>A convolution.</summary>
+    public static LayerSpec Conv(long inChannels, long outChannels, long kernel, long stride, long padding, bool bias = true) =>
+        new() { Kind = "Conv2d", In = inChannels, Out = outChannels, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias };
+    /// <summary>A transposed convolution.</summary>
+    public static LayerSpec ConvTranspose(long inChannels, long outChannels, long kernel, long stride, long padding, bool bias = true) =>
+        new() { Kind = "ConvTranspose2d", In = inChannels, Out = outChannels, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias };
+    /// <summary>Batch normalization over features.</summary>
+    public static LayerSpec BatchNorm1d(long features) => new() { Kind = "BatchNorm1d", In = features };
+    /// <summary>Batch normalization over channels.</summary>
+    public static LayerSpec BatchNorm2d(long channels) => new() { Kind = "BatchNorm2d", In = channels };
+    /// <summary>ReLU.</summary>
+    public static LayerSpec ReLU() => new() { Kind = "ReLU" };
+    /// <summary>Leaky ReLU (PyTorch's default slope 0.01).</summary>
+    public static LayerSpec LeakyReLU(double slope = 0.01) => new() { Kind = "LeakyReLU", Value = slope };
+    /// <summary>Tanh.</summary>
+    public static LayerSpec Tanh() => new() { Kind = "Tanh" };
+    /// <summary>Sigmoid.</summary>
+    public static LayerSpec Sigmoid() => new() { Kind = "Sigmoid" };
+    /// <summary>Dropout.</summary>
+    public static LayerSpec Dropout(double p) => new() { Kind = "Dropout", Value = p };
+    /// <summary>Flatten all but the batch dimension.</summary>
+    public static LayerSpec Flatten() => new() { Kind = "Flatten" };
+    /// <summary>Reshape the features to <paramref name="shape"/>.</summary>
+    public static LayerSpec Unflatten(params long[] shape) => new() { Kind = "Unflatten", Shape = shape };
+
+    internal Module<Tensor, Tensor> Build() => Kind switch
+    {
+        "Linear" => new Linear(In, Out, Bias),
+        "Conv2d" => new Conv2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
+        "ConvTranspose2d" => new ConvTranspose2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
+        "BatchNorm1d" => new BatchNorm1d(In),
+        "BatchNorm2d" => new BatchNorm2d(In),
+        "ReLU" => new ReLU(),
+        "LeakyReLU" => new LeakyReLU(Value),
+        "Tanh" => new Tanh(),
+        "Sigmoid" => new Sigmoid(),
+        "Dropout" => new Dropout(Value),
+        "Flatten" => new Flatten(),
+        "Unflatten" => new Unflatten(1, Shape ?? throw new InvalidDataException("Unflatten layer without a shape.")),
+        _ => throw new InvalidDataException($"Unknown layer kind '{Kind}'."),
+    };
+}
+
+/// <summary>A network as an ordered list of layers; built into a <see cref="Sequential"/> whose state-dict names are "0.weight", ...</summary>
+public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
+{
+    /// <summary>Builds the modules (weights initialized as PyTorch does, from the global generator).</summary>
+    public Sequential Build()
+    {
+        if (Layers.Count == 0) throw new InvalidOperationException("A network needs at least one layer.");
+        return new Sequential(Layers.Select(l => l.Build()).ToArray());
+    }
+
+    /// <summary>True when the last layer is a Sigmoid (the network outputs probabilities, not logits).</summary>
+    public bool EndsWithSigmoid => Layers.Count > 0 && Layers[^1].Kind == "Sigmoid";
+
+    /// <summary>True when the network contains batch normalization.</summary>
+    public bool HasBatchNorm => Layers.Any(l => l.Kind.StartsWith("BatchNorm", StringComparison.Ordinal));
+
+    /// <summary>A fully connected network: widths[0] -> ... -> widths[^1], with <paramref name="activation"/> (and optional dropout) after each hidden layer.</summary>
+    public static NetworkSpec Mlp(long[] widths, Func<LayerSpec> activation, double dropout = 0, LayerSpec? output = null)
+    {
+        var layers = new List<LayerSpec>();
+        for (var i = 0; i < widths.Length - 1; i++)
+        {
+            layers.Add(LayerSpec.Linear(widths[i], widths[i + 1]));
+            if (i < widths.Length - 2)
+            {
+                layers.Add(activation());
+                if (dropout > 0) layers.Add(LayerSpec.Dropout(dropout));
+            }
+        }
+        if (output is not null) layers.Add(output);
+        return new NetworkSpec(layers);
+    }
+}

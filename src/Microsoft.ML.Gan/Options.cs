@@ -1,0 +1,195 @@
+using System.Text.Json.Serialization;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>Where latent vectors come from.</summary>
+public enum NoiseDistribution
+{
+    /// <summary>Standard normal N(0, 1).</summary>
+    Normal,
+    /// <summary>Uniform on (-1, 1), as seed 002 uses.</summary>
+    Uniform,
+}
+
+/// <summary>How training data is mapped to the generator's output range [-1, 1] (and generated data back).</summary>
+public enum DataScaling
+{
+    /// <summary>One range over all features for image columns, one range per feature otherwise.</summary>
+    Auto,
+    /// <summary>Each feature by its own min and max.</summary>
+    PerFeature,
+    /// <summary>All features by the overall min and max (images).</summary>
+    Global,
+    /// <summary>Data is used as is.</summary>
+    None,
+}
+
+/// <summary>The optimizer of each network.</summary>
+public enum GanOptimizer
+{
+    /// <summary>Adam with the configured betas and weight decay.</summary>
+    Adam,
+    /// <summary>RMSprop (the original WGAN's choice).</summary>
+    RMSprop,
+}
+
+/// <summary>What a trainer reports while it runs.</summary>
+public sealed record GanProgress
+{
+    /// <summary>Current epoch (pass over the data), from 1.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Planned epochs.</summary>
+    public int Epochs { get; init; }
+    /// <summary>Generator steps so far.</summary>
+    public long Step { get; init; }
+    /// <summary>Planned generator steps.</summary>
+    public long TotalSteps { get; init; }
+    /// <summary>Mean discriminator loss over the epoch.</summary>
+    public double DiscriminatorLoss { get; init; }
+    /// <summary>Mean generator loss over the epoch.</summary>
+    public double GeneratorLoss { get; init; }
+    /// <summary>Mean D(x) on real data (a probability, or a raw critic score for Wasserstein/Hinge).</summary>
+    public double RealScore { get; init; }
+    /// <summary>Mean D(G(z)).</summary>
+    public double FakeScore { get; init; }
+    /// <summary>Real samples processed per second.</summary>
+    public double SamplesPerSecond { get; init; }
+}
+
+/// <summary>Metrics of one epoch, kept in <see cref="GanGenerator.History"/>.</summary>
+public sealed record GanEpochMetrics
+{
+    /// <summary>Epoch, from 1.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Generator steps at the end of the epoch.</summary>
+    public long Step { get; init; }
+    /// <summary>Mean discriminator loss.</summary>
+    public double DiscriminatorLoss { get; init; }
+    /// <summary>Mean generator loss.</summary>
+    public double GeneratorLoss { get; init; }
+    /// <summary>Mean D(x).</summary>
+    public double RealScore { get; init; }
+    /// <summary>Mean D(G(z)).</summary>
+    public double FakeScore { get; init; }
+    /// <summary>Wall-clock seconds of the epoch.</summary>
+    public double Seconds { get; init; }
+}
+
+/// <summary>Options shared by every GAN trainer. Unset values take the trainer's defaults (the seeds' settings).</summary>
+public class GanTrainerOptions
+{
+    /// <summary>The training data column: a known-size vector of Single.</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+    /// <summary>The column the <see cref="GanGenerator"/> transform adds.</summary>
+    public string GeneratedColumnName { get; set; } = "Generated";
+    /// <summary>Passes over the data. Ignored when <see cref="Steps"/> is set.</summary>
+    public int Epochs { get; set; } = 100;
+    /// <summary>Generator steps to train for (overrides <see cref="Epochs"/>), as seed 003 counts.</summary>
+    public int? Steps { get; set; }
+    /// <summary>Real samples per batch.</summary>
+    public int BatchSize { get; set; } = 64;
+    /// <summary>Size of the generator's input noise.</summary>
+    public int LatentDimension { get; set; } = 100;
+    /// <summary>Noise distribution.</summary>
+    public NoiseDistribution Noise { get; set; } = NoiseDistribution.Normal;
+    /// <summary>Generator learning rate.</summary>
+    public double GeneratorLearningRate { get; set; } = 2e-4;
+    /// <summary>Discriminator learning rate.</summary>
+    public double DiscriminatorLearningRate { get; set; } = 2e-4;
+    /// <summary>Adam beta1 of the generator.</summary>
+    public double GeneratorBeta1 { get; set; } = 0.5;
+    /// <summary>Adam beta2 of the generator.</summary>
+    public double GeneratorBeta2 { get; set; } = 0.999;
+    /// <summary>Adam beta1 of the discriminator.</summary>
+    public double DiscriminatorBeta1 { get; set; } = 0.5;
+    /// <summary>Adam beta2 of the discriminator.</summary>
+    public double DiscriminatorBeta2 { get; set; } = 0.999;
+    /// <summary>L2 weight decay of the generator.</summary>
+    public double GeneratorWeightDecay { get; set; }
+    /// <summary>L2 weight decay of the discriminator.</summary>
+    public double DiscriminatorWeightDecay { get; set; }
+    /// <summary>Optimizer of both networks.</summary>
+    public GanOptimizer Optimizer { get; set; } = GanOptimizer.Adam;
+    /// <summary>Discriminator steps per generator step (k in seed 001).</summary>
+    public int DiscriminatorStepsPerGeneratorStep { get; set; } = 1;
+    /// <summary>The adversarial loss.</summary>
+    public GanLoss Loss { get; set; } = GanLoss.NonSaturating;
+    /// <summary>Weight of the WGAN-GP gradient penalty (0: none).</summary>
+    public double GradientPenaltyWeight { get; set; }
+    /// <summary>Clip critic weights to [-c, c] after each step (original WGAN); null: no clipping.</summary>
+    public double? WeightClip { get; set; }
+    /// <summary>Dropout used by the default networks (the seeds use 0.3).</summary>
+    public double Dropout { get; set; }
+    /// <summary>Custom generator (latent -> features); null uses the trainer's default.</summary>
+    public NetworkSpec? Generator { get; set; }
+    /// <summary>Custom discriminator (features -> 1 score); null uses the trainer's default.</summary>
+    public NetworkSpec? Discriminator { get; set; }
+    /// <summary>How data is scaled into [-1, 1].</summary>
+    public DataScaling Scaling { get; set; } = DataScaling.Auto;
+    /// <summary>Image shape (channels, height, width) when the feature column does not carry one.</summary>
+    public int[]? ImageShape { get; set; }
+    /// <summary>Random seed; null falls back to the MLContext's seed.</summary>
+    public int? Seed { get; set; }
+    /// <summary>Intra-op threads while training; null keeps libtorch's default (one per core, measured best).</summary>
+    public int? Threads { get; set; }
+    /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
+    public string Device { get; set; } = "cpu";
+    /// <summary>Receives a report after every epoch.</summary>
+    [JsonIgnore] public IProgress<GanProgress>? Progress { get; set; }
+    /// <summary>Folder for fixed-noise snapshots (PNG) and an HTML page that plays them; null: none.</summary>
+    public string? SnapshotDirectory { get; set; }
+    /// <summary>Epochs between snapshots.</summary>
+    public int SnapshotEveryEpochs { get; set; } = 1;
+    /// <summary>Keep the discriminator and optimizer state in saved models (to resume training later).</summary>
+    public bool SaveTrainingState { get; set; }
+    /// <summary>Stops training between steps (the model trained so far is returned).</summary>
+    [JsonIgnore] public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>A copy (progress and cancellation included).</summary>
+    public GanTrainerOptions Clone() => (GanTrainerOptions)MemberwiseClone();
+}
+
+/// <summary>Fully connected generator and discriminator (the seeds' MLP GANs).</summary>
+public sealed class VanillaGanOptions : GanTrainerOptions
+{
+    /// <summary>Hidden layer widths of the default networks.</summary>
+    public int[] HiddenLayers { get; set; } = { 256, 256 };
+}
+
+/// <summary>Deep convolutional GAN (Radford et al.): transposed convolutions + BatchNorm + ReLU generator, strided convolutions + LeakyReLU discriminator.</summary>
+public sealed class DcganOptions : GanTrainerOptions
+{
+    /// <summary>Creates the options with DCGAN's customary settings.</summary>
+    public DcganOptions()
+    {
+        Epochs = 5;
+        BatchSize = 128;
+        LatentDimension = 100;
+    }
+
+    /// <summary>Base feature maps of the generator (64 in the paper).</summary>
+    public int GeneratorFeatureMaps { get; set; } = 64;
+    /// <summary>Base feature maps of the discriminator.</summary>
+    public int DiscriminatorFeatureMaps { get; set; } = 64;
+}
+
+/// <summary>Wasserstein GAN: gradient penalty (WGAN-GP) by default, weight clipping as in the original paper when <see cref="GanTrainerOptions.WeightClip"/> is set.</summary>
+public sealed class WganOptions : GanTrainerOptions
+{
+    /// <summary>Creates the options with WGAN-GP's settings (λ = 10, 5 critic steps, Adam(1e-4, 0.5, 0.9)).</summary>
+    public WganOptions()
+    {
+        Loss = GanLoss.Wasserstein;
+        GradientPenaltyWeight = 10;
+        DiscriminatorStepsPerGeneratorStep = 5;
+        GeneratorLearningRate = DiscriminatorLearningRate = 1e-4;
+        GeneratorBeta2 = DiscriminatorBeta2 = 0.9;
+    }
+
+    /// <summary>Use convolutional networks (images) instead of MLPs.</summary>
+    public bool Convolutional { get; set; }
+    /// <summary>Hidden widths of the MLP networks.</summary>
+    public int[] HiddenLayers { get; set; } = { 256, 256, 256 };
+    /// <summary>Base feature maps of the convolutional networks.</summary>
+    public int FeatureMaps { get; set; } = 64;
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>Plots without a plotting package: SVG for documents, PNG (our encoder) for quick looks.</summary>
+public static class GanPlots
+{
+    private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>Discriminator and generator loss per epoch, as SVG.</summary>
+    public static string LossCurvesSvg(IReadOnlyList<GanEpochMetrics> history, int width = 640, int height = 360)
+    {
+        var series = new (string Name, string Color, double[] Values)[]
+        {
+            ("discriminator loss", "#1f77b4", history.Select(h => h.DiscriminatorLoss).ToArray()),
+            ("generator loss", "#d62728", history.Select(h => h.GeneratorLoss).ToArray()),
+        };
+        return LineChartSvg("GAN losses per epoch", "epoch", series, width, height);
+    }
+
+    /// <summary>A line chart of named series, as SVG.</summary>
+    public static string LineChartSvg(string title, string xLabel, IReadOnlyList<(string Name, string Color, double[] Values)> series, int width = 640, int height = 360)
+    {
+        const int margin = 50;
+        var all = series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        double lo = all.Min(), hi = all.Max();
+        if (hi <= lo) hi = lo + 1;
+        var n = Math.Max(2, series.Max(s => s.Values.Length));
+        var svg = new StringBuilder();
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
+        svg.Append($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/><text x=\"{width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">{title}</text>");
+        svg.Append($"<line x1=\"{margin}\" y1=\"{height - margin}\" x2=\"{width - 10}\" y2=\"{height - margin}\" stroke=\"black\"/><line x1=\"{margin}\" y1=\"30\" x2=\"{margin}\" y2=\"{height - margin}\" stroke=\"black\"/>");
+        svg.Append($"<text x=\"{width / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{xLabel}</text><text x=\"5\" y=\"40\">{F(hi)}</text><text x=\"5\" y=\"{height - margin}\">{F(lo)}</text>");
+        for (var s = 0; s < series.Count; s++)
+        {
+            var (name, color, values) = series[s];
+            var points = values.Select((v, i) => $"{F(margin + (width - margin - 10) * i / (double)(n - 1))},{F(height - margin - (height - margin - 30) * (v - lo) / (hi - lo))}");
+            svg.Append($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"{string.Join(' ', points)}\"/>");
+            svg.Append($"<text x=\"{width - 160}\" y=\"{45 + 16 * s}\" fill=\"{color}\">{name}</text>");
+        }
+        return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>Real (grey) and generated (red) 2-D points, as SVG.</summary>
+    public static string ScatterSvg(IReadOnlyList<(float X, float Y)> real, IReadOnlyList<(float X, float Y)> generated, string title = "real vs generated", int size = 480)
+    {
+        var (x0, x1, y0, y1) = Bounds(real.Concat(generated));
+        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\" font-family=\"sans-serif\" font-size=\"12\"><rect width=\"{size}\" height=\"{size}\" fill=\"white\"/>");
+        svg.Append($"<text x=\"{size / 2}\" y=\"16\" text-anchor=\"middle\">{title}</text>");
+        void Dots(IEnumerable<(float X, float Y)> points, string color)
+        {
+            foreach (var (x, y) in points) svg.Append($"<circle cx=\"{F(10 + (size - 20) * (x - x0) / (x1 - x0))}\" cy=\"{F(size - 10 - (size - 30) * (y - y0) / (y1 - y0))}\" r=\"1.5\" fill=\"{color}\" fill-opacity=\"0.5\"/>");
+        }
+        Dots(real, "#888888");
+        Dots(generated, "#d62728");
+        return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>Real (grey) and generated (red) 2-D points, as a PNG image.</summary>
+    public static MLImage ScatterPng(IReadOnlyList<(float X, float Y)> real, IReadOnlyList<(float X, float Y)> generated, int size = 480, (float, float, float, float)? bounds = null)
+    {
+        var (x0, x1, y0, y1) = bounds ?? Bounds(real.Concat(generated));
+        var canvas = new Canvas(size, size);
+        void Dots(IEnumerable<(float X, float Y)> points, (byte, byte, byte) color)
+        {
+            foreach (var (x, y) in points) canvas.Dot((int)(5 + (size - 10) * (x - x0) / (x1 - x0)), (int)(size - 5 - (size - 10) * (y - y0) / (y1 - y0)), color);
+        }
+        Dots(real, (170, 170, 170));
+        Dots(generated, (214, 39, 40));
+        return canvas.ToImage();
+    }
+
+    /// <summary>Loss curves as a PNG image.</summary>
+    public static MLImage LossCurvesPng(IReadOnlyList<GanEpochMetrics> history, int width = 640, int height = 360)
+    {
+        var canvas = new Canvas(width, height);
+        var all = history.SelectMany(h => new[] { h.DiscriminatorLoss, h.GeneratorLoss }).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        double lo = all.Min(), hi = all.Max();
+        if (hi <= lo) hi = lo + 1;
+        canvas.Line(30, height - 20, width - 5, height - 20, (0, 0, 0));
+        canvas.Line(30, 5, 30, height - 20, (0, 0, 0));
+        void Series(Func<GanEpochMetrics, double> value, (byte, byte, byte) color)
+        {
+            for (var i = 1; i < history.Count; i++)
+            {
+                int X(int k) => 30 + (width - 40) * k / Math.Max(1, history.Count - 1);
+                int Y(int k) => (int)(height - 20 - (height - 30) * (value(history[k]) - lo) / (hi - lo));
+                canvas.Line(X(i - 1), Y(i - 1), X(i), Y(i), color);
+            }
+        }
+        Series(h => h.DiscriminatorLoss, (31, 119, 180));
+        Series(h => h.GeneratorLoss, (214, 39, 40));
+        return canvas.ToImage();
+    }
+
+    internal static (float, float, float, float) Bounds(IEnumerable<(float X, float Y)> points)
+    {
+        var list = points.ToList();
+        if (list.Count == 0) return (-1, 1, -1, 1);
+        float x0 = list.Min(p => p.X), x1 = list.Max(p => p.X), y0 = list.Min(p => p.Y), y1 = list.Max(p => p.Y);
+        var padX = Math.Max(1e-3f, (x1 - x0) * 0.05f);
+        var padY = Math.Max(1e-3f, (y1 - y0) * 0.05f);
+        return (x0 - padX, x1 + padX, y0 - padY, y1 + padY);
+    }
+
+    /// <summary>The points of the first two features of a 2-D feature column.</summary>
+    public static List<(float X, float Y)> Points(IDataView data, string column = "Features")
+    {
+        var col = data.Schema[column];
+        var result = new List<(float, float)>();
+        using var cursor = data.GetRowCursor(new[] { col });
+        var getter = cursor.GetGetter<VBuffer<float>>(col);
+        VBuffer<float> v = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref v);
+            result.Add((v.GetItemOrDefault(0), v.GetItemOrDefault(1)));
+        }
+        return result;
+    }
+
+    /// <summary>An HTML page that plays PNG frames in order, like an animation.</summary>
+    public static string AnimationHtml(IReadOnlyList<string> frameFiles, string title, int millisecondsPerFrame = 300)
+    {
+        var frames = string.Join(",", frameFiles.Select(f => "\"" + f.Replace("\"", "") + "\""));
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif\">" +
+               $"<h3>{title}</h3><img id=\"frame\" style=\"image-rendering:pixelated;width:480px\"><p id=\"caption\"></p>" +
+               $"<script>const frames=[{frames}];let i=0;function show(){{document.getElementById('frame').src=frames[i];document.getElementById('caption').textContent=frames[i]+' ('+(i+1)+'/'+frames.length+')';i=(i+1)%frames.length;}}show();setInterval(show,{millisecondsPerFrame});</script></body></html>";
+    }
+}
+
+/// <summary>A small RGBA raster for plots.</summary>
+internal sealed class Canvas
+{
+    private readonly int width, height;
+    private readonly byte[] pixels;
+
+    public Canvas(int width, int height)
+    {
+        this.width = width;
+        this.height = height;
+        pixels = Enumerable.Repeat((byte)255, width * height * 4).ToArray();
+    }
+
+    public void Set(int x, int y, (byte R, byte G, byte B) c)
+    {
+        if ((uint)x >= (uint)width || (uint)y >= (uint)height) return;
+        var o = (y * width + x) * 4;
+        pixels[o] = c.R;
+        pixels[o + 1] = c.G;
+        pixels[o + 2] = c.B;
+    }
+
+    public void Dot(int x, int y, (byte, byte, byte) c)
+    {
+        for (var dy = -1; dy <= 1; dy++)
+            for (var dx = -1; dx <= 1; dx++) Set(x + dx, y + dy, c);
+    }
+
+    public void Line(int x0, int y0, int x1, int y1, (byte, byte, byte) c)
+    {
+        int dx = Math.Abs(x1 - x0), sx = x0 < x1 ? 1 : -1, dy = -Math.Abs(y1 - y0), sy = y0 < y1 ? 1 : -1, err = dx + dy;
+        while (true)
+        {
+            Set(x0, y0, c);
+            if (x0 == x1 && y0 == y1) break;
+            var e2 = 2 * err;
+            if (e2 >= dy) { err += dy; x0 += sx; }
+            if (e2 <= dx) { err += dx; y0 += sy; }
+        }
+    }
+
+    public MLImage ToImage() => MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels);
+}
+
+/// <summary>Tiles generated images into one PNG.</summary>
+internal static class ImageGrid
+{
+    public static void Save(string path, float[] values, int count, int columns, int[] shape, (float Min, float Max) range)
+    {
+        var (channels, h, w) = (shape[0], shape[1], shape[2]);
+        columns = Math.Min(columns, count);
+        var rows = (count + columns - 1) / columns;
+        const int pad = 2;
+        var width = columns * (w + pad) + pad;
+        var height = rows * (h + pad) + pad;
+        var pixels = new byte[width * height * 4];
+        for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
+        var size = channels * h * w;
+        byte ToByte(float v) => (byte)Math.Clamp(Math.Round((v - range.Min) / (range.Max - range.Min) * 255), 0, 255);
+        for (var n = 0; n < count; n++)
+        {
+            var ox = pad + n % columns * (w + pad);
+            var oy = pad + n / columns * (h + pad);
+            for (var y = 0; y < h; y++)
+            {
+                for (var x = 0; x < w; x++)
+                {
+                    var o = ((oy + y) * width + ox + x) * 4;
+                    for (var c = 0; c < 3; c++)
+                    {
+                        var channel = channels == 1 ? 0 : Math.Min(c, channels - 1);
+                        pixels[o + c] = ToByte(values[n * size + channel * h * w + y * w + x]);
+                    }
+                }
+            }
+        }
+        MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels).Save(path);
+    }
+}

@@ -1,0 +1,70 @@
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>
+/// Writes what the generator makes of one fixed batch of noise after selected epochs (a PNG grid for
+/// images, a scatter over the real data for 2-D points), and an HTML page that plays them in order, as
+/// seed 000 animates its snapshots.
+/// </summary>
+internal sealed class SnapshotWriter
+{
+    private readonly string folder;
+    private readonly GanTrainerOptions options;
+    private readonly float[] noise;
+    private readonly int count;
+    private readonly int[]? imageShape;
+    private readonly List<(float X, float Y)> real;
+    private readonly (float, float, float, float) bounds;
+    private readonly List<string> frames = new();
+
+    public SnapshotWriter(string folder, GanTrainerOptions options, int seed, FeatureMatrix scaledData, int[]? imageShape)
+    {
+        this.folder = folder;
+        this.options = options;
+        this.imageShape = imageShape;
+        Directory.CreateDirectory(folder);
+        count = imageShape is null ? 500 : 16;
+        using (var generator = new Generator((ulong)seed + 7))
+        using (torch.NewDisposeScope())
+        {
+            noise = LatentNoise.Sample(options.Noise, count, options.LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
+        }
+        real = imageShape is null && scaledData.Columns >= 2
+            ? Enumerable.Range(0, Math.Min(1000, scaledData.Rows)).Select(r => (scaledData.Values[r * scaledData.Columns], scaledData.Values[r * scaledData.Columns + 1])).ToList()
+            : new List<(float, float)>();
+        bounds = GanPlots.Bounds(real);
+    }
+
+    public void Write(int epoch, Sequential generator, MLNetGan.Torch.Device device)
+    {
+        float[] values;
+        var wasTraining = generator.training;
+        generator.eval();
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+        {
+            var z = torch.tensor(noise, count, options.LatentDimension);
+            values = generator.forward(device == MLNetGan.Torch.Device.CPU ? z : z.to(device)).reshape(count, -1).to(MLNetGan.Torch.Device.CPU).data<float>();
+        }
+        generator.train(wasTraining);
+        var name = $"epoch_{epoch:D4}.png";
+        var path = Path.Combine(folder, name);
+        if (imageShape is { } shape)
+        {
+            ImageGrid.Save(path, values, count, 4, shape, (-1, 1));
+        }
+        else
+        {
+            var width = values.Length / count;
+            var points = Enumerable.Range(0, count).Select(i => (values[i * width], width > 1 ? values[i * width + 1] : 0f)).ToList();
+            GanPlots.ScatterPng(real, points, 360, bounds).Save(path);
+        }
+        frames.Add(name);
+    }
+
+    public void Finish() =>
+        Microsoft.ML.Data.AtomicFile.WriteAllBytes(Path.Combine(folder, "index.html"),
+            System.Text.Encoding.UTF8.GetBytes(GanPlots.AnimationHtml(frames, "Generator progress on fixed noise")));
+}
