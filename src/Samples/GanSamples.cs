@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Gan;
+
+namespace MLNetGan.Samples;
+
+/// <summary>One subcommand per seed model; each writes a picture, loss curves, metrics.json and model.zip under out/&lt;name&gt;/.</summary>
+internal static class GanSamples
+{
+    public static IEnumerable<Command> Commands()
+    {
+        yield return TwoD("sine", "Seed 000: a GAN learns points on y = sin x (1024 points).", GanPresets.SineLesson(), defaultEpochs: 300,
+            (ml, seed) => ml.Gan().Datasets.Sine(1024, seed), Sine);
+        yield return TwoD("swissroll", "Seed 003: a GAN learns the Swiss roll (10,000 points). The default main job.", GanPresets.SwissRollHomework(), defaultEpochs: null,
+            (ml, seed) => ml.Gan().Datasets.SwissRoll(10_000, seed), SwissRoll);
+        yield return Images("mnist-vanilla", "Seed 001: the lab's fully connected GAN on MNIST-format digits.", () => GanPresets.MnistLabVanilla(), defaultEpochs: 20, (ml, o) => ml.Gan().Trainers.Vanilla((VanillaGanOptions)o));
+        yield return Images("dcgan", "Seed 001: DCGAN on MNIST-format digits (28x28).", () => GanPresets.LabDcgan(), defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Dcgan((DcganOptions)o));
+        yield return Images("wgan-gp", "WGAN with gradient penalty (convolutional critic) on MNIST-format digits.",
+            () => new WganOptions { Convolutional = true, BatchSize = 64, LatentDimension = 100, Epochs = 5 }, defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Wgan((WganOptions)o));
+    }
+
+    private static Option<int?> EpochsOption() => new("--epochs") { Description = "Override the preset's epochs." };
+    private static Option<int?> StepsOption() => new("--steps") { Description = "Override the preset's generator steps." };
+    private static Option<int> SeedOption() => new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+    private static Option<DirectoryInfo?> OutputOption() => new("--output") { Description = "Output folder (default out/<name>)." };
+
+    private static Command TwoD(string name, string description, VanillaGanOptions preset, int? defaultEpochs,
+                                Func<MLContext, int, IDataView> data, Func<List<(float X, float Y)>, List<(float X, float Y)>, Dictionary<string, double>> quality)
+    {
+        var epochs = EpochsOption();
+        var steps = StepsOption();
+        var seed = SeedOption();
+        var output = OutputOption();
+        var command = new Command(name, description) { epochs, steps, seed, output };
+        command.SetAction(r =>
+        {
+            var options = preset;
+            if (defaultEpochs is { } e) options.Epochs = e;
+            if (r.GetValue(epochs) is { } ep) { options.Epochs = ep; options.Steps = null; }
+            if (r.GetValue(steps) is { } st) options.Steps = st;
+            var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
+            var ml = new MLContext(seed: r.GetValue(seed));
+            var points = data(ml, r.GetValue(seed));
+            return Run(name, ml, points, options, folder, ml.Gan().Trainers.Vanilla, (model, dir) =>
+            {
+                var real = GanPlots.Points(points);
+                var fake = GanPlots.Points(model.Generate(2000, seed: 7));
+                GanPlots.ScatterPng(real, fake).Save(Path.Combine(dir, "samples.png"));
+                File.WriteAllText(Path.Combine(dir, "samples.svg"), GanPlots.ScatterSvg(real, fake, $"{name}: real (grey) vs generated (red)"));
+                return quality(real, fake);
+            });
+        });
+        return command;
+    }
+
+    private static Dictionary<string, double> Sine(List<(float X, float Y)> real, List<(float X, float Y)> fake) => new()
+    {
+        ["meanAbsSineError"] = ToyMetrics.SineError(fake),
+        ["xMin"] = fake.Min(p => p.X),
+        ["xMax"] = fake.Max(p => p.X),
+    };
+
+    private static Dictionary<string, double> SwissRoll(List<(float X, float Y)> real, List<(float X, float Y)> fake) => new()
+    {
+        ["precisionWithin0.05"] = ToyMetrics.SwissRollPrecision(fake),
+        ["coverageWithin0.05"] = ToyMetrics.Coverage(real.Take(2000).ToList(), fake),
+    };
+
+    private static Command Images(string name, string description, Func<GanTrainerOptions> preset, int defaultEpochs,
+                                  Func<MLContext, GanTrainerOptions, IEstimator<GanGenerator>> trainer)
+    {
+        var epochs = EpochsOption();
+        var seed = SeedOption();
+        var output = OutputOption();
+        var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Folder with MNIST-format IDX files (default: Debian's Fashion-MNIST, then ../shared/data/mnist)." };
+        var limit = new Option<int?>("--limit") { Description = "Use only the first N images." };
+        var command = new Command(name, description) { epochs, seed, output, dataOption, limit };
+        command.SetAction(r =>
+        {
+            var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
+            var ml = new MLContext(seed: r.GetValue(seed));
+            var (images, labels) = MnistFiles.Find(r.GetValue(dataOption));
+            Console.WriteLine($"data: {images}");
+            IDataView digits = ml.Data.LoadFromMnistIdx(images, labels);
+            if (r.GetValue(limit) is { } n) digits = ml.Data.TakeRows(digits, n);
+            var options = preset();
+            options.Epochs = r.GetValue(epochs) ?? defaultEpochs;
+            return Run(name, ml, digits, options, folder, o => trainer(ml, o), (model, dir) =>
+            {
+                model.SaveImageGrid(Path.Combine(dir, "samples.png"), count: 64, columns: 8, seed: 1);
+                return new Dictionary<string, double>();
+            });
+        });
+        return command;
+    }
+
+    private static int Run<TOptions>(string name, MLContext ml, IDataView data, TOptions options, DirectoryInfo folder,
+                                     Func<TOptions, IEstimator<GanGenerator>> makeTrainer, Func<GanGenerator, string, Dictionary<string, double>> evaluate)
+        where TOptions : GanTrainerOptions
+    {
+        folder.Create();
+        options.SnapshotDirectory = Path.Combine(folder.FullName, "snapshots");
+        options.SnapshotEveryEpochs = Math.Max(1, (options.Steps is null ? options.Epochs : 20) / 20);
+        var bar = new ProgressBar(name);
+        options.Progress = bar;
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        options.CancellationToken = cancel.Token;
+
+        var clock = Stopwatch.StartNew();
+        GanGenerator model;
+        try
+        {
+            model = makeTrainer(options).Fit(data);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.IO.InvalidDataException)
+        {
+            bar.Done();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        bar.Done();
+        var seconds = clock.Elapsed.TotalSeconds;
+        using (model)
+        {
+            var dir = folder.FullName;
+            ml.Model.Save(model, data.Schema, Path.Combine(dir, "model.zip"));
+            File.WriteAllText(Path.Combine(dir, "losses.svg"), GanPlots.LossCurvesSvg(model.History));
+            GanPlots.LossCurvesPng(model.History).Save(Path.Combine(dir, "losses.png"));
+            var quality = evaluate(model, dir);
+            var last = model.History.LastOrDefault();
+            File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
+            {
+                sample = name,
+                seconds,
+                epochs = model.History.Count,
+                steps = last?.Step,
+                final = last,
+                quality,
+                history = model.History,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"{name}: {model.History.Count} epochs in {seconds:F1} s; " + string.Join(", ", quality.Select(q => $"{q.Key} {q.Value:F3}")));
+            Console.WriteLine($"pictures: {Path.Combine(dir, "samples.png")}, {Path.Combine(dir, "losses.png")}, {Path.Combine(dir, "snapshots", "index.html")}");
+            Console.WriteLine($"model: {Path.Combine(dir, "model.zip")}; metrics: {Path.Combine(dir, "metrics.json")}");
+        }
+        return 0;
+    }
+}
+
+/// <summary>Finds MNIST-format IDX files: the given folder, else Debian's Fashion-MNIST, else the shared MNIST test set.</summary>
+internal static class MnistFiles
+{
+    public static (string Images, string? Labels) Find(DirectoryInfo? folder)
+    {
+        var candidates = folder is not null
+            ? new[] { folder.FullName }
+            : new[] { "/usr/share/datasets/fashion-mnist", Path.Combine("..", "shared", "data", "mnist"), Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", "mnist") };
+        foreach (var dir in candidates.Where(Directory.Exists))
+        {
+            var images = Directory.GetFiles(dir, "*images-idx3-ubyte*", SearchOption.AllDirectories).OrderBy(f => f.Contains("t10k") ? 1 : 0).FirstOrDefault();
+            if (images is null) continue;
+            var labels = images.Replace("images-idx3-ubyte", "labels-idx1-ubyte");
+            return (images, File.Exists(labels) ? labels : null);
+        }
+        throw new FileNotFoundException($"No MNIST-format IDX files found in {string.Join(", ", candidates)}. Pass --data DIR, or install Debian's dataset-fashion-mnist.");
+    }
+}
+
+/// <summary>A one-line progress bar with the latest losses and scores.</summary>
+internal sealed class ProgressBar : IProgress<GanProgress>
+{
+    private readonly string name;
+    private readonly bool interactive = !Console.IsOutputRedirected;
+    private int lastPercent = -1;
+
+    public ProgressBar(string name) => this.name = name;
+
+    public void Report(GanProgress p)
+    {
+        var fraction = p.TotalSteps > 0 ? Math.Min(1, p.Step / (double)p.TotalSteps) : p.Epoch / (double)p.Epochs;
+        var percent = (int)(fraction * 100);
+        if (!interactive && percent / 10 == lastPercent / 10 && p.Epoch != p.Epochs) return; // logs: one line per 10 %
+        lastPercent = percent;
+        var filled = (int)(fraction * 30);
+        var line = $"{name} [{new string('#', filled)}{new string('.', 30 - filled)}] {percent,3}% epoch {p.Epoch}/{p.Epochs} " +
+                   $"D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.SamplesPerSecond:F0}/s";
+        if (interactive) Console.Write("\r" + line.PadRight(Console.BufferWidth > 0 ? Math.Min(Console.BufferWidth - 1, 140) : 140));
+        else Console.WriteLine(line);
+    }
+
+    public void Done()
+    {
+        if (interactive) Console.WriteLine();
+    }
+}

@@ -1,0 +1,44 @@
+using System.IO.Compression;
+
+namespace MLNetGan.Gan.Tests;
+
+internal static class TestData
+{
+    /// <summary>Writes tiny MNIST-format IDX files: digit-like blobs whose position depends on the label.</summary>
+    public static (string Images, string Labels) WriteIdx(string folder, int count, bool gzip, int size = 28)
+    {
+        var pixels = new byte[count * size * size];
+        var labels = new byte[count];
+        var random = new Random(5);
+        for (var i = 0; i < count; i++)
+        {
+            labels[i] = (byte)(i % 10);
+            var cx = 6 + labels[i] % 5 * 4;
+            var cy = 8 + labels[i] / 5 * 10;
+            for (var y = 0; y < size; y++)
+                for (var x = 0; x < size; x++)
+                    pixels[i * size * size + y * size + x] = (byte)((x - cx) * (x - cx) + (y - cy) * (y - cy) < 16 ? 200 + random.Next(55) : 0);
+        }
+        var images = Path.Combine(folder, "images-idx3-ubyte" + (gzip ? ".gz" : ""));
+        var labelsPath = Path.Combine(folder, "labels-idx1-ubyte" + (gzip ? ".gz" : ""));
+        Write(images, Header(0x803, count, size, size).Concat(pixels).ToArray(), gzip);
+        Write(labelsPath, Header(0x801, count).Concat(labels).ToArray(), gzip);
+        return (images, labelsPath);
+    }
+
+    public static byte[] Header(params int[] values) => values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
+
+    public static void Write(string path, byte[] bytes, bool gzip)
+    {
+        if (!gzip)
+        {
+            File.WriteAllBytes(path, bytes);
+            return;
+        }
+        using var file = File.Create(path);
+        using var stream = new GZipStream(file, CompressionLevel.Fastest);
+        stream.Write(bytes);
+    }
+
+    public static List<(float X, float Y)> Points(IDataView view) => GanPlots.Points(view);
+}

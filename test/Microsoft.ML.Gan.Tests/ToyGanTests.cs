@@ -1,0 +1,44 @@
+namespace MLNetGan.Gan.Tests;
+
+/// <summary>Seeded 2-D training with small budgets; quality is asserted, not printed.</summary>
+public sealed class ToyGanTests
+{
+    [Fact]
+    public void Sine_gan_samples_lie_on_the_curve_and_spread_over_the_period()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Gan().Datasets.Sine(1024, seed: 1);
+        var options = GanPresets.SineLesson();
+        options.Epochs = 150;
+        using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
+
+        var points = TestData.Points(model.Generate(2000, seed: 3));
+        ToyMetrics.SineError(points).Should().BeLessThan(0.1);
+        // Spread: every tenth of [0, 2π] holds generated points.
+        var bins = points.Where(p => p.X >= 0 && p.X <= 2 * Math.PI).Select(p => (int)(p.X / (2 * Math.PI) * 10)).Distinct().Count();
+        bins.Should().BeGreaterThanOrEqualTo(10);
+    }
+
+    [Fact]
+    public void Swiss_roll_gan_samples_lie_on_the_roll_and_cover_it()
+    {
+        var ml = new MLContext(seed: 2);
+        var data = ml.Gan().Datasets.SwissRoll(10_000, seed: 2);
+        var options = SwissRollBudget();
+        using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
+
+        var generated = TestData.Points(model.Generate(3000, seed: 9));
+        var real = TestData.Points(ml.Gan().Datasets.SwissRoll(1500, seed: 77));
+        ToyMetrics.SwissRollPrecision(generated).Should().BeGreaterThanOrEqualTo(0.9);
+        ToyMetrics.Coverage(real, generated).Should().BeGreaterThanOrEqualTo(0.9);
+    }
+
+    /// <summary>The homework's networks with a budget that fits the unit suite.</summary>
+    internal static VanillaGanOptions SwissRollBudget()
+    {
+        var options = GanPresets.SwissRollHomework();
+        options.Steps = 4000;
+        options.GeneratorLearningRate = options.DiscriminatorLearningRate = 1e-3;
+        return options;
+    }
+}
