@@ -17,7 +17,8 @@ switch (mode)
     case "mlp-step": MlpStep(); break;
     case "blas": Blas(); break;
     case "cursor": CursorThroughput.Run(); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas | cursor)"); return 2;
+    case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 
