@@ -81,7 +81,17 @@ internal static class GanSamples
         {
             var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
             var ml = new MLContext(seed: r.GetValue(seed));
-            var (images, labels) = MnistFiles.Find(r.GetValue(dataOption));
+            string images;
+            string? labels;
+            try
+            {
+                (images, labels) = MnistFiles.Find(r.GetValue(dataOption));
+            }
+            catch (FileNotFoundException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
             Console.WriteLine($"data: {images}");
             IDataView digits = ml.Data.LoadFromMnistIdx(images, labels);
             if (r.GetValue(limit) is { } n) digits = ml.Data.TakeRows(digits, n);

@@ -1,0 +1,44 @@
+using MLNetGan.Torch;
+
+namespace MLNetGan.Gan.Tests;
+
+public sealed class NetworkTests
+{
+    [Theory]
+    [InlineData(1, 28)]
+    [InlineData(3, 28)]
+    [InlineData(3, 64)]
+    [InlineData(1, 64)]
+    public void Dcgan_networks_map_latent_to_images_and_images_to_one_score(int channels, int size)
+    {
+        var (g, d) = ConvNetworks.Build(new[] { channels, size, size }, latent: 16, gMaps: 4, dMaps: 4, batchNormInDiscriminator: true);
+        using var generator = g.Build();
+        using var discriminator = d.Build();
+        using var scope = torch.NewDisposeScope();
+        var images = generator.forward(torch.randn(3, 16));
+        images.shape.Should().Equal(3, channels * size * size);
+        images.abs().max().item<float>().Should().BeLessThanOrEqualTo(1, "the generator ends with Tanh");
+        discriminator.forward(images).shape.Should().Equal(3, 1);
+        g.Layers.Where(l => l.Kind == "ConvTranspose2d").Should().OnlyContain(l => !l.Bias, "DCGAN's convolutions carry no bias before BatchNorm");
+    }
+
+    [Fact]
+    public void Network_specs_round_trip_through_json_and_rebuild_the_same_state_names()
+    {
+        var spec = GanPresets.SineLesson().Discriminator!;
+        var json = System.Text.Json.JsonSerializer.Serialize(spec, GanJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<NetworkSpec>(json, GanJson.Options)!;
+        back.Layers.Should().Equal(spec.Layers);
+        using var a = spec.Build();
+        using var b = back.Build();
+        a.state_dict().Select(kv => kv.Key).Should().Equal(b.state_dict().Select(kv => kv.Key));
+        a.state_dict().Select(kv => kv.Key).Should().StartWith(new[] { "0.weight", "0.bias", "3.weight" });
+    }
+
+    [Fact]
+    public void Unknown_layer_kinds_are_rejected()
+    {
+        var act = () => new NetworkSpec(new[] { new LayerSpec { Kind = "Shell" } }).Build();
+        act.Should().Throw<InvalidDataException>().WithMessage("*Unknown layer kind 'Shell'*");
+    }
+}
