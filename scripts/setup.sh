@@ -7,9 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configuration="${CONFIGURATION:-Release}"
 
+# python3-pil: an independent PNG reader the image tests check our encoder against.
 # OpenBLAS, OpenMP variant: libtorch itself parallelizes with OpenMP, and beside it the pthread
 # variant oversubscribes the cores (2 threads ran 2x slower); see docs/benchmarks.md.
-packages=(libtorch-dev libopenblas0-openmp cmake g++ make)
+packages=(libtorch-dev libopenblas0-openmp cmake g++ make python3-pil)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
