@@ -190,6 +190,33 @@ public sealed class ImageTests
         }
     }
 
+    [Fact]
+    public void Image_loading_pipeline_survives_save_and_load()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-images-model-");
+        try
+        {
+            Gradient(6, 4, gray: false, alpha: false).Save(Path.Combine(folder.FullName, "a.png"));
+            var ml = new MLContext();
+            var data = ml.Data.LoadFromEnumerable(new[] { new ImagePath { Path = "a.png" } });
+            var model = ml.Transforms.LoadImages("Image", folder.FullName, "Path")
+                .Append(ml.Transforms.ResizeImages("Small", 3, 2, "Image", ImageResizingEstimator.ResizingKind.IsoPad))
+                .Append(ml.Transforms.ExtractPixels("Pixels", "Small"))
+                .Fit(data);
+            using var stream = new MemoryStream();
+            ml.Model.Save(model, data.Schema, stream);
+            stream.Position = 0;
+            var loaded = ml.Model.Load(stream, out _);
+            var expected = ViewReader.Vectors<float>(model.Transform(data), "Pixels").Single();
+            ViewReader.Vectors<float>(loaded.Transform(data), "Pixels").Single().Should().Equal(expected);
+            expected.Should().HaveCount(3 * 2 * 3);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     public class Vector4
     {
         [VectorType(1, 2, 2)]
