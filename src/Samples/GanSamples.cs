@@ -11,7 +11,7 @@ internal static class GanSamples
 {
     public static IEnumerable<Command> Commands()
     {
-        yield return TwoD("sine", "Seed 000: a GAN learns points on y = sin x (1024 points).", GanPresets.SineLesson(), defaultEpochs: 300,
+        yield return TwoD("sine", "Seed 000: a GAN learns points on y = sin x (1024 points).", GanPresets.SineLesson(), defaultEpochs: null,
             (ml, seed) => ml.Gan().Datasets.Sine(1024, seed), Sine);
         yield return TwoD("swissroll", "Seed 003: a GAN learns the Swiss roll (10,000 points). The default main job.", GanPresets.SwissRollHomework(), defaultEpochs: null,
             (ml, seed) => ml.Gan().Datasets.SwissRoll(10_000, seed), SwissRoll);
