@@ -245,13 +245,4 @@ public sealed partial class Tensor : IDisposable
     internal static TensorHandle HandleOf(Tensor? tensor) => tensor?.Handle ?? TensorHandle.Null;
 
     internal static string Describe(ReadOnlySpan<long> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
-
-    internal static void RequireDims(Tensor tensor, int expected, string what)
-    {
-        var actual = tensor.dim();
-        if (actual != expected)
-        {
-            throw new ArgumentException($"{what} expects a {expected}-D input but got shape {Describe(tensor.shape)}.");
-        }
-    }
 }

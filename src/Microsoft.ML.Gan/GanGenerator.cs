@@ -257,7 +257,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
             GeneratorOptimizerValues = trainingState?.GeneratorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
             DiscriminatorOptimizerValues = trainingState?.DiscriminatorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
         };
-        using (var stream = ctx.CreateEntry("generator.json")) JsonSerializer.Serialize(stream, info, GanJson.Options);
+        ctx.WriteJson("generator.json", info, GanJson.Options);
         using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
         if (trainingState is { } state)
         {
@@ -271,18 +271,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     public static ITransformer Load(ModelLoadContext ctx)
     {
         ctx.CheckFormatVersion(FormatVersion);
-        ModelInfo info;
-        using (var stream = ctx.OpenEntry("generator.json"))
-        {
-            try
-            {
-                info = JsonSerializer.Deserialize<ModelInfo>(stream, GanJson.Options) ?? throw new InvalidDataException("generator.json is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"generator.json is malformed: {e.Message}", e);
-            }
-        }
+        var info = ctx.ReadJson<ModelInfo>("generator.json", GanJson.Options);
         var optionsType = OptionKinds.FirstOrDefault(k => k.Kind == info.OptionsKind).Type
             ?? throw new InvalidDataException($"Unknown GAN options kind '{info.OptionsKind}'.");
         var options = (GanTrainerOptions)(info.Options.Deserialize(optionsType, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));

@@ -73,13 +73,13 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                 options.BatchSize = data.Rows;
             }
             var scaling = DataScaler.Fit(data, options.Scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : options.Scaling);
-            var (generatorSpec, discriminatorSpec) = (options.Generator, options.Discriminator) switch
+            if (options.Generator is null || options.Discriminator is null)
             {
-                ({ } g, { } d) => (g, d),
-                var (g, d) => MergeDefaults(g, d, DefaultNetworks(options, type.Size, imageShape)),
-            };
-            options.Generator = generatorSpec;
-            options.Discriminator = discriminatorSpec;
+                var defaults = DefaultNetworks(options, type.Size, imageShape);
+                options.Generator ??= defaults.Generator;
+                options.Discriminator ??= defaults.Discriminator;
+            }
+            NetworkSpec generatorSpec = options.Generator, discriminatorSpec = options.Discriminator;
 
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.Apply(data), seed, device, GetType().Name, imageShape);
             var history = run.Train();
@@ -91,9 +91,6 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             torch.set_num_threads(previousThreads);
         }
     }
-
-    private static (NetworkSpec, NetworkSpec) MergeDefaults(NetworkSpec? generator, NetworkSpec? discriminator, (NetworkSpec G, NetworkSpec D) defaults) =>
-        (generator ?? defaults.G, discriminator ?? defaults.D);
 
     private static int[]? ImageShapeOf(VectorDataViewType type, GanTrainerOptions options)
     {

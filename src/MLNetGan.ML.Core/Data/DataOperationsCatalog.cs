@@ -171,7 +171,7 @@ public sealed class DataOperationsCatalog
                 ?? throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName} needs [LoadColumn] (or [NoColumn]) to be loaded from text.");
             var ranges = load.Sources.Select(s => new TextLoader.Range(s.Min, s.Max)).ToArray();
             var item = c.ColumnType.GetItemType();
-            var column = new TextLoader.Column(c.ColumnName, TextLoader.KindOf(item is KeyDataViewType k ? NumberDataViewType.UInt32 : item), ranges);
+            var column = new TextLoader.Column(c.ColumnName, TextLoader.KindOf(item is KeyDataViewType ? NumberDataViewType.UInt32 : item), ranges);
             if (item is KeyDataViewType key) column.KeyCount = new KeyCount(key.Count);
             var isVector = c.ColumnType is VectorDataViewType;
             var width = ranges.Sum(r => r.Max - r.Min + 1);

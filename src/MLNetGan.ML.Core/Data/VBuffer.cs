@@ -125,16 +125,17 @@ public static class VBufferEditor
         var count = valuesCount ?? newLength;
         if (count < 0 || count > newLength) throw new ArgumentOutOfRangeException(nameof(valuesCount));
         var values = destination.ValuesArray;
-        if (values is null || values.Length < count)
+        var created = values is null || values.Length < count;
+        if (created)
         {
-            var fresh = new T[Math.Max(count, Math.Min(maxCapacity ?? int.MaxValue, count))];
+            var fresh = new T[count];
             if (keepOldOnResize && values is not null) Array.Copy(values, fresh, Math.Min(values.Length, fresh.Length));
             values = fresh;
         }
         var indices = destination.IndicesArray;
         var needIndices = count < newLength || requireIndicesOnDense;
         if (needIndices && (indices is null || indices.Length < count)) indices = new int[count];
-        return new VBufferEditor<T>(newLength, count, values, indices);
+        return new VBufferEditor<T>(newLength, count, values!, indices, created);
     }
 
     /// <summary>An editor over a fresh buffer (no reuse).</summary>
@@ -148,9 +149,10 @@ public readonly ref struct VBufferEditor<T>
     private readonly T[] values;
     private readonly int[]? indices;
 
-    internal VBufferEditor(int length, int count, T[] values, int[]? indices)
+    internal VBufferEditor(int length, int count, T[] values, int[]? indices, bool createdNewValues)
     {
         this.length = length;
+        CreatedNewValues = createdNewValues;
         this.values = values;
         this.indices = indices;
         Values = new Span<T>(values, 0, count);
@@ -163,8 +165,8 @@ public readonly ref struct VBufferEditor<T>
     /// <summary>The indices to fill, in increasing order (sparse vectors only).</summary>
     public Span<int> Indices { get; }
 
-    /// <summary>Whether the arrays were newly allocated (callers may skip clearing).</summary>
-    public bool CreatedNewValues => false;
+    /// <summary>Whether the values array was newly allocated (so it starts cleared).</summary>
+    public bool CreatedNewValues { get; }
 
     /// <summary>The finished vector.</summary>
     public VBuffer<T> Commit() => new(length, Values.Length, values, indices);

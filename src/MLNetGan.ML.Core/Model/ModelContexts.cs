@@ -45,11 +45,11 @@ public sealed class ModelSaveContext
         return archive.CreateEntry(Directory + "/" + name, CompressionLevel.Fastest).Open();
     }
 
-    /// <summary>Writes <paramref name="value"/> as JSON entry <paramref name="name"/>.</summary>
-    public void WriteJson<T>(string name, T value)
+    /// <summary>Writes <paramref name="value"/> as JSON entry <paramref name="name"/> (camel case by default).</summary>
+    public void WriteJson<T>(string name, T value, JsonSerializerOptions? options = null)
     {
         using var stream = CreateEntry(name);
-        JsonSerializer.Serialize(stream, value, ModelEntryNames.JsonOptions);
+        JsonSerializer.Serialize(stream, value, options ?? ModelEntryNames.JsonOptions);
     }
 
     /// <summary>Saves a nested component into subfolder <paramref name="name"/>.</summary>
@@ -101,14 +101,14 @@ public sealed class ModelLoadContext
         return entry.Open();
     }
 
-    /// <summary>Reads JSON entry <paramref name="name"/>.</summary>
+    /// <summary>Reads JSON entry <paramref name="name"/> (with the options it was written with).</summary>
     /// <exception cref="InvalidDataException">The entry is missing or malformed.</exception>
-    public T ReadJson<T>(string name)
+    public T ReadJson<T>(string name, JsonSerializerOptions? options = null)
     {
         using var stream = OpenEntry(name);
         try
         {
-            return JsonSerializer.Deserialize<T>(stream, ModelEntryNames.JsonOptions)
+            return JsonSerializer.Deserialize<T>(stream, options ?? ModelEntryNames.JsonOptions)
                 ?? throw new InvalidDataException($"Model entry '{Directory}/{name}' is empty.");
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
