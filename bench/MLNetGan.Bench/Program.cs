@@ -8,6 +8,11 @@ using MLNetGan.Torch.Optimizers;
 using F = MLNetGan.Torch.torch.nn.functional;
 
 var mode = args.Length > 0 ? args[0] : "op-overhead";
+if (mode == "fit")
+{
+    // fit WORKLOAD STEPS [DATA_DIR]: the public API with default settings, so no thread count is set here.
+    return FitBenchmark.Run(args[1], int.Parse(args[2]), args.Length > 3 ? args[3] : "../shared/data/mnist");
+}
 var threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
 torch.set_num_threads(threads);
 
@@ -18,7 +23,7 @@ switch (mode)
     case "blas": Blas(); break;
     case "cursor": CursorThroughput.Run(); return 0;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 

@@ -5,7 +5,13 @@
 
 #include <torch/torch.h>
 
+#include <ATen/Parallel.h>
+
+#include <malloc.h>
+
 #include <atomic>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -114,6 +120,22 @@ at::Scalar scalar_for(const at::Tensor& tensor, double value) {
 c10::optional<at::Generator> generator_ref(mng_generator handle) {
   if (handle == nullptr) return c10::nullopt;
   return *reinterpret_cast<at::Generator*>(handle);
+}
+
+// Keeps freed memory in the process instead of handing it back to the kernel.
+// Why: a training step frees and re-allocates the same tensor sizes every step. glibc's defaults
+// return blocks over 128 KiB to the kernel (mmap/munmap, heap trimming), so every step pays page
+// faults on fresh pages; on a virtual machine these dominate out-of-place ops on tensors of a few
+// hundred KiB (measured in docs/benchmarks.md). Raising the mmap and trim thresholds makes glibc
+// reuse the blocks, as jemalloc does, at the cost of keeping the step's peak working set resident.
+// MLNETGAN_MALLOC=system keeps glibc's defaults (for hosts that need memory returned eagerly).
+__attribute__((constructor)) void keep_freed_memory_in_process() {
+  const char* choice = std::getenv("MLNETGAN_MALLOC");
+  if (choice != nullptr && std::strcmp(choice, "system") == 0) return;
+  constexpr int kLargest = 1 << 30;       // allocations up to 1 GiB come from the heap, not mmap
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);     // glibc caps this at 32 MiB on 64-bit
+  mallopt(M_TRIM_THRESHOLD, kLargest);     // never shrink the heap below 1 GiB of free top space
+  mallopt(M_TOP_PAD, 64 << 20);            // grow the heap in 64 MiB strides
 }
 
 }  // namespace
@@ -765,5 +787,117 @@ MNG_API int mng_autograd_grad(const mng_tensor* outputs, int output_count, const
     auto computed = torch::autograd::grad(outs, ins, grads, retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt,
                                           create_graph != 0, /*allow_unused=*/false);
     for (size_t i = 0; i < computed.size(); ++i) put(&results[i], computed[i]);
+  });
+}
+
+// ------------------------------------------------------------- optimizers --
+
+namespace {
+
+struct AdamScalars {
+  float weight_decay, beta1, one_minus_beta1, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size;
+};
+
+// The elementwise Adam update. PyTorch's CPU kernels run in float with FMA for add-with-alpha
+// (vec::fmadd), so std::fma reproduces them. The body is compiled for three instruction sets and the
+// best one the CPU supports is picked at run time: with FMA/AVX the compiler vectorizes it; the
+// portable build stays correct, only slower (its std::fma is a library call).
+#define MNG_ADAM_UPDATE_BODY                                                                          \
+  if (vmax == nullptr && s.weight_decay == 0) {                                                      \
+    for (int64_t j = 0; j < n; ++j) {                                                                \
+      const float gj = g[j];                                                                         \
+      const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                             \
+      const float vj = v[j] * s.beta2 + s.one_minus_beta2 * gj * gj;                                 \
+      m[j] = mj;                                                                                     \
+      v[j] = vj;                                                                                     \
+      p[j] = p[j] + s.neg_step_size * mj / (std::sqrt(vj) / s.bias_correction2_sqrt + s.eps);        \
+    }                                                                                                \
+    return;                                                                                          \
+  }                                                                                                  \
+  for (int64_t j = 0; j < n; ++j) {                                                                  \
+    const float gj = s.weight_decay != 0 ? std::fma(s.weight_decay, p[j], g[j]) : g[j];              \
+    const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                               \
+    const float vj = v[j] * s.beta2 + s.one_minus_beta2 * gj * gj;                                   \
+    m[j] = mj;                                                                                       \
+    v[j] = vj;                                                                                       \
+    float second = vj;                                                                               \
+    if (vmax != nullptr) second = vmax[j] = std::max(vmax[j], vj);                                   \
+    p[j] = p[j] + s.neg_step_size * mj / (std::sqrt(second) / s.bias_correction2_sqrt + s.eps);      \
+  }
+
+#define MNG_ADAM_UPDATE_SIGNATURE \
+  (float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, float* __restrict vmax, int64_t n, AdamScalars s)
+
+__attribute__((target("avx512f,avx2,fma"))) void adam_update_avx512 MNG_ADAM_UPDATE_SIGNATURE { MNG_ADAM_UPDATE_BODY }
+__attribute__((target("avx2,fma"))) void adam_update_avx2 MNG_ADAM_UPDATE_SIGNATURE { MNG_ADAM_UPDATE_BODY }
+void adam_update_portable MNG_ADAM_UPDATE_SIGNATURE { MNG_ADAM_UPDATE_BODY }
+
+using AdamUpdate = void (*) MNG_ADAM_UPDATE_SIGNATURE;
+
+AdamUpdate select_adam_update() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) return adam_update_avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return adam_update_avx2;
+  return adam_update_portable;
+}
+
+const AdamUpdate adam_update = select_adam_update();
+
+}  // namespace
+
+// One Adam step (PyTorch 1.13's torch.optim.Adam, single-tensor variant) over many parameters in one
+// call and one pass over memory per parameter, instead of about ten elementwise ops each. The
+// arithmetic follows PyTorch's kernels operation by operation (float, same order, FMA where PyTorch's
+// vectorized add-with-alpha uses one), so results agree with the op-by-op update to rounding.
+// Parameters whose gradient is undefined are skipped; the others have their step count steps[i]
+// incremented first, as PyTorch does. max_exp_avg_sqs may be null (no AMSGrad).
+MNG_API int mng_adam_step(const mng_tensor* params, const mng_tensor* exp_avgs, const mng_tensor* exp_avg_sqs,
+                          const mng_tensor* max_exp_avg_sqs, int64_t* steps, int count, double lr, double beta1,
+                          double beta2, double eps, double weight_decay) {
+  return guarded([&] {
+    if (count < 0 || (count > 0 && (params == nullptr || exp_avgs == nullptr || exp_avg_sqs == nullptr || steps == nullptr))) {
+      throw std::invalid_argument("adam_step: bad parameter or state lists");
+    }
+    at::NoGradGuard no_grad;
+    for (int i = 0; i < count; ++i) {
+      const auto& param = ref(params[i], "param");
+      const auto& grad_ref = param.grad();
+      if (!grad_ref.defined()) continue;
+      const auto& m_t = ref(exp_avgs[i], "exp_avg");
+      const auto& v_t = ref(exp_avg_sqs[i], "exp_avg_sq");
+      const at::Tensor* vmax_t = max_exp_avg_sqs != nullptr ? &ref(max_exp_avg_sqs[i], "max_exp_avg_sq") : nullptr;
+      bool fast = param.device().is_cpu() && param.scalar_type() == at::kFloat && param.is_contiguous() && grad_ref.is_contiguous() &&
+                  grad_ref.scalar_type() == at::kFloat && m_t.is_contiguous() && v_t.is_contiguous() && m_t.sizes() == param.sizes() &&
+                  v_t.sizes() == param.sizes() && grad_ref.sizes() == param.sizes() &&
+                  (vmax_t == nullptr || (vmax_t->is_contiguous() && vmax_t->sizes() == param.sizes()));
+      const int64_t step = ++steps[i];
+      const double bias_correction1 = 1 - std::pow(beta1, static_cast<double>(step));
+      const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, static_cast<double>(step)));
+      const double step_size = lr / bias_correction1;
+      if (!fast) {  // other devices or layouts: the same update as tensor ops
+        auto grad = weight_decay != 0 ? grad_ref.add(param, weight_decay) : grad_ref;
+        m_t.mul_(beta1).add_(grad, 1 - beta1);
+        v_t.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+        const at::Tensor* second = &v_t;
+        if (vmax_t != nullptr) {
+          at::maximum_out(const_cast<at::Tensor&>(*vmax_t), *vmax_t, v_t);
+          second = vmax_t;
+        }
+        auto denom = (second->sqrt() / bias_correction2_sqrt).add_(eps);
+        param.addcdiv_(m_t, denom, -step_size);
+        continue;
+      }
+      const AdamScalars scalars{static_cast<float>(weight_decay), static_cast<float>(beta1), static_cast<float>(1 - beta1),
+                                static_cast<float>(beta2), static_cast<float>(1 - beta2), static_cast<float>(bias_correction2_sqrt),
+                                static_cast<float>(eps), static_cast<float>(-step_size)};
+      float* p = param.data_ptr<float>();
+      const float* g = grad_ref.data_ptr<float>();
+      float* m = m_t.data_ptr<float>();
+      float* v = v_t.data_ptr<float>();
+      float* vmax = vmax_t != nullptr ? vmax_t->data_ptr<float>() : nullptr;
+      at::parallel_for(0, param.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+        adam_update(p + begin, g + begin, m + begin, v + begin, vmax != nullptr ? vmax + begin : nullptr, end - begin, scalars);
+      });
+    }
   });
 }

@@ -65,11 +65,14 @@ public static class GanLosses
         return (gradient.flatten(1).norm(2, new long[] { 1 }) - 1).square().mean();
     }
 
-    /// <summary>Scores as probabilities for reporting D(x) and D(G(z)): identity for probabilities, sigmoid for logits; critics report raw means.</summary>
-    internal static double MeanProbability(Tensor scores, bool probabilities, GanLoss loss)
+    /// <summary>
+    /// The mean score reported as D(x) or D(G(z)), as a one-element tensor: a probability when the
+    /// discriminator outputs probabilities, or logits of a cross-entropy loss (through a sigmoid); the raw
+    /// mean for critics and least-squares discriminators, whose scores are not logits.
+    /// </summary>
+    public static Tensor ReportedScore(Tensor scores, bool probabilities, GanLoss loss)
     {
-        using var scope = torch.NewDisposeScope();
-        if (probabilities) return scores.mean().item<float>();
-        return loss is GanLoss.Wasserstein or GanLoss.Hinge ? scores.mean().item<float>() : scores.sigmoid().mean().item<float>();
+        var crossEntropyLogits = !probabilities && loss is GanLoss.Minimax or GanLoss.NonSaturating;
+        return crossEntropyLogits ? scores.detach().sigmoid().mean() : scores.detach().mean();
     }
 }

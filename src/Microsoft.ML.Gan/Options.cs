@@ -116,6 +116,12 @@ public class GanTrainerOptions
     public GanLoss Loss { get; set; } = GanLoss.NonSaturating;
     /// <summary>Weight of the WGAN-GP gradient penalty (0: none).</summary>
     public double GradientPenaltyWeight { get; set; }
+    /// <summary>
+    /// Draw fresh noise and run the generator again for its own update, as the seeds' loops do (exact
+    /// reproduction of a seed's random stream). The default (false) reuses the batch the discriminator just
+    /// saw, as pytorch/examples' dcgan does: the same distribution of updates for one generator pass less.
+    /// </summary>
+    public bool ResampleNoiseForGenerator { get; set; }
     /// <summary>Clip critic weights to [-c, c] after each step (original WGAN); null: no clipping.</summary>
     public double? WeightClip { get; set; }
     /// <summary>Dropout used by the default networks (the seeds use 0.3).</summary>

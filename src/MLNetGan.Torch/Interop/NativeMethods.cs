@@ -145,6 +145,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_select(TensorHandle x, long dim, long index, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_index_select(TensorHandle x, long dim, TensorHandle index, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_gather(TensorHandle x, long dim, TensorHandle index, out IntPtr result);
+    [DllImport(Library)] internal static extern int mng_adam_step(IntPtr* parameters, IntPtr* expAvgs, IntPtr* expAvgSqs, IntPtr* maxExpAvgSqs, long* steps, int count,
+                                                                  double lr, double beta1, double beta2, double eps, double weightDecay);
     [DllImport(Library)] internal static extern int mng_cat(IntPtr* tensors, int count, long dim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_stack(IntPtr* tensors, int count, long dim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_one_hot(TensorHandle x, long numClasses, out IntPtr result);

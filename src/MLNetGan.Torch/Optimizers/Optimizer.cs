@@ -73,6 +73,15 @@ public abstract class Optimizer : IDisposable
     {
         StepCount++;
         using var noGrad = torch.no_grad();
+        UpdateAll();
+    }
+
+    /// <summary>
+    /// Applies the update rule to every parameter that has a gradient. The default calls
+    /// <see cref="Update"/> once per parameter; an optimizer with a fused native update overrides it.
+    /// </summary>
+    protected virtual void UpdateAll()
+    {
         for (var i = 0; i < Parameters.Count; i++)
         {
             using var scope = torch.NewDisposeScope();

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Gan;
+
+/// <summary>
+/// Training and generation speed through the public API, as a user calls it: <c>ml.Gan().Trainers.*.Fit</c>
+/// with default settings (no thread count, no environment variables). bench/fit/gan_fit.py is the PyTorch
+/// peer with identical networks, batch sizes and optimizers. Prints one JSON line.
+/// </summary>
+internal static class FitBenchmark
+{
+    public static int Run(string workload, int steps, string dataFolder)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView? data = workload == "swissroll" ? ml.Gan().Datasets.SwissRoll(10_000, seed: 1) : null;
+        if (data is null)
+        {
+            var images = Directory.GetFiles(dataFolder, "*images-idx3-ubyte*").First();
+            data = ml.Data.Cache(ml.Data.LoadFromMnistIdx(images));
+        }
+        var readSeconds = TimeOneRead(data); // also fills the cache, as a user's earlier pass would
+
+        var clock = Stopwatch.StartNew();
+        switch (workload)
+        {
+            case "swissroll":
+            {
+                var options = GanPresets.SwissRollHomework();
+                options.Steps = steps;
+                using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
+                break;
+            }
+            case "mnist-mlp":
+            {
+                var options = GanPresets.LectureGan();
+                options.Steps = steps;
+                using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
+                break;
+            }
+            case "dcgan":
+            {
+                using var model = ml.Gan().Trainers.Dcgan(new DcganOptions { Steps = steps }).Fit(data);
+                break;
+            }
+            case "wgan-gp":
+            {
+                using var model = ml.Gan().Trainers.Wgan(new WganOptions { Convolutional = true, Steps = steps }).Fit(data);
+                break;
+            }
+            case "generate":
+            {
+                using var model = ml.Gan().Trainers.Dcgan(new DcganOptions { Steps = 1 }).Fit(data);
+                clock.Restart();
+                var generated = model.Generate(steps, seed: 1);
+                using var cursor = generated.GetRowCursor(generated.Schema);
+                var getter = cursor.GetGetter<VBuffer<float>>(generated.Schema["Features"]);
+                VBuffer<float> row = default;
+                while (cursor.MoveNext()) getter(ref row);
+                break;
+            }
+            default:
+                Console.Error.WriteLine($"unknown workload '{workload}' (swissroll | mnist-mlp | dcgan | wgan-gp | generate)");
+                return 2;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            impl = "mlnetgan", workload, steps, seconds = Math.Round(seconds, 3), steps_per_s = Math.Round(steps / seconds, 3),
+            peak_rss_mb = Math.Round(PeakResidentMegabytes(), 1), threads = MLNetGan.Torch.torch.get_num_threads(),
+            data_read_seconds = Math.Round(readSeconds, 4),
+        }));
+        return 0;
+    }
+
+    /// <summary>One pass of the feature column through a cursor: the data-pipeline work <c>Fit</c> does before its first step.</summary>
+    private static double TimeOneRead(IDataView data)
+    {
+        var column = data.Schema["Features"];
+        var clock = Stopwatch.StartNew();
+        using var cursor = data.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> row = default;
+        while (cursor.MoveNext()) getter(ref row);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double PeakResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        return double.NaN;
+    }
+}

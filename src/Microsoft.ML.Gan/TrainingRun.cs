@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+using MLNetGan.Torch.Optimizers;
+
+namespace Microsoft.ML.Gan;
+
+/// <summary>
+/// The adversarial training loop. A step reads top to bottom like pytorch/examples' dcgan: draw one
+/// batch of noise, generate once, update D on real and (detached) generated samples, then update G
+/// through D's scores of the same generated batch.
+/// </summary>
+internal sealed class TrainingRun : IDisposable
+{
+    private bool stateTaken;
+    private readonly MLContext context;
+    private readonly GanTrainerOptions options;
+    private readonly FeatureMatrix data;
+    private readonly Device device;
+    private readonly string source;
+    private readonly Generator random;
+    private readonly Tensor realData;
+    private readonly Sequential discriminator;
+    private readonly Tensor[] discriminatorParameters;
+    private readonly Optimizer generatorOptimizer;
+    private readonly Optimizer discriminatorOptimizer;
+    private readonly bool probabilities;
+    private readonly bool scoreRealAndFakeTogether;
+    private readonly SnapshotWriter? snapshots;
+
+    public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
+                       int seed, Device device, string source, int[]? imageShape)
+    {
+        this.context = context;
+        this.options = options;
+        this.data = data;
+        this.device = device;
+        this.source = source;
+        // Seeding the global generator first makes weight initialization match PyTorch's for the same seed.
+        torch.manual_seed((ulong)seed);
+        GeneratorNetwork = generatorSpec.Build();
+        discriminator = discriminatorSpec.Build();
+        GeneratorNetwork.to(device);
+        discriminator.to(device);
+        discriminatorParameters = discriminator.parameters().ToArray();
+        random = new Generator((ulong)seed + 1);
+        realData = torch.tensor(data.Values, data.Rows, data.Columns).to(device).DetachFromDisposeScope();
+        probabilities = discriminatorSpec.EndsWithSigmoid;
+        // Without BatchNorm, D scores each row on its own, so one pass over [real; fake] equals two passes
+        // and runs larger, faster matrix products. BatchNorm would mix the two batches' statistics.
+        scoreRealAndFakeTogether = !discriminatorSpec.HasBatchNorm;
+        generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
+        discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
+        if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+    }
+
+    public Sequential GeneratorNetwork { get; }
+
+    private Optimizer MakeOptimizer(Module network, double lr, double beta1, double beta2, double weightDecay) => options.Optimizer switch
+    {
+        GanOptimizer.RMSprop => new RMSprop(network.parameters(), lr, weightDecay: weightDecay),
+        _ => new Adam(network.parameters(), lr, beta1, beta2, weightDecay: weightDecay),
+    };
+
+    public List<GanEpochMetrics> Train()
+    {
+        var batch = options.BatchSize;
+        var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
+        var k = options.DiscriminatorStepsPerGeneratorStep;
+        var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
+        var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
+        var history = new List<GanEpochMetrics>();
+        long generatorSteps = 0;
+        var discriminatorSteps = 0L;
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {torch.get_num_threads()}.");
+        snapshots?.Write(0, GeneratorNetwork, device);
+
+        for (var epoch = 1; epoch <= epochs && generatorSteps < totalSteps; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            // Sums stay on the device and are read once per epoch: no host round trip per step.
+            using var sums = new EpochSums(device);
+            using var order = torch.randperm(data.Rows, random);
+            for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
+            {
+                if (options.CancellationToken.IsCancellationRequested) break;
+                using var scope = torch.NewDisposeScope();
+                var real = realData.index_select(0, order.narrow(0, (long)b * batch, batch).to(device));
+                var generatorTurn = (discriminatorSteps + 1) % k == 0;
+
+                // One generated batch per step; it keeps its graph only when G will learn from it.
+                var noise = LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device);
+                Tensor fake;
+                if (generatorTurn && !options.ResampleNoiseForGenerator) fake = GeneratorNetwork.forward(noise);
+                else using (torch.no_grad()) fake = GeneratorNetwork.forward(noise);
+
+                DiscriminatorStep(real, fake.detach(), sums);
+                discriminatorSteps++;
+
+                if (generatorTurn)
+                {
+                    if (options.ResampleNoiseForGenerator)
+                    {
+                        fake = GeneratorNetwork.forward(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device));
+                    }
+                    GeneratorStep(fake, sums);
+                    generatorSteps++;
+                }
+            }
+
+            var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
+            history.Add(metrics);
+            options.Progress?.Report(new GanProgress
+            {
+                Epoch = epoch, Epochs = epochs, Step = generatorSteps, TotalSteps = totalSteps, DiscriminatorLoss = metrics.DiscriminatorLoss,
+                GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
+                SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds),
+            });
+            if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, GeneratorNetwork, device);
+            if (options.CancellationToken.IsCancellationRequested)
+            {
+                context.WriteLog(source, $"Cancelled after epoch {epoch}; returning the generator trained so far.", ChannelMessageKind.Warning);
+                break;
+            }
+        }
+        snapshots?.Finish();
+        GeneratorNetwork.eval();
+        return history;
+    }
+
+    /// <summary>One discriminator (critic) update on a real batch and a generated (detached) batch.</summary>
+    private void DiscriminatorStep(Tensor real, Tensor fake, EpochSums sums)
+    {
+        var (realScores, fakeScores) = Score(real, fake);
+        var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities);
+        if (options.GradientPenaltyWeight > 0)
+        {
+            loss = loss + options.GradientPenaltyWeight * GanLosses.GradientPenalty(discriminator.forward, real, fake, random);
+        }
+
+        discriminatorOptimizer.zero_grad();
+        loss.backward();
+        discriminatorOptimizer.step();
+        if (options.WeightClip is { } clip)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var p in discriminatorParameters) p.clamp_(-clip, clip);
+        }
+        using var noGradForSums = torch.no_grad();
+        sums.AddDiscriminator(loss, GanLosses.ReportedScore(realScores, probabilities, options.Loss), GanLosses.ReportedScore(fakeScores, probabilities, options.Loss));
+    }
+
+    /// <summary>D's scores of the real and the generated batch, in one pass when that is equivalent.</summary>
+    private (Tensor Real, Tensor Fake) Score(Tensor real, Tensor fake)
+    {
+        if (!scoreRealAndFakeTogether) return (discriminator.forward(real), discriminator.forward(fake));
+        var rows = real.size(0);
+        var scores = discriminator.forward(torch.cat(new[] { real, fake }));
+        return (scores.narrow(0, 0, rows), scores.narrow(0, rows, fake.size(0)));
+    }
+
+    /// <summary>One generator update: D scores the generated batch and G follows the gradient of its loss.</summary>
+    private void GeneratorStep(Tensor fake, EpochSums sums)
+    {
+        // D is only a fixed function here: freezing its weights skips their gradients in this backward pass.
+        SetRequiresGrad(discriminatorParameters, false);
+        try
+        {
+            var loss = GanLosses.Generator(options.Loss, discriminator.forward(fake), probabilities);
+            generatorOptimizer.zero_grad();
+            loss.backward();
+            generatorOptimizer.step();
+            sums.AddGenerator(loss);
+        }
+        finally
+        {
+            SetRequiresGrad(discriminatorParameters, true);
+        }
+    }
+
+    private static void SetRequiresGrad(Tensor[] parameters, bool value)
+    {
+        foreach (var p in parameters) p.requires_grad = value;
+    }
+
+    /// <summary>The discriminator and both optimizers' states, handed to the model when asked to keep them.</summary>
+    public GanTrainingState TakeTrainingState()
+    {
+        stateTaken = true;
+        return new(discriminator, generatorOptimizer.state_dict(), discriminatorOptimizer.state_dict());
+    }
+
+    /// <summary>Frees everything but the generator (and the discriminator when its state was taken).</summary>
+    public void Dispose()
+    {
+        realData.Dispose();
+        random.Dispose();
+        generatorOptimizer.Dispose();
+        discriminatorOptimizer.Dispose();
+        if (!stateTaken) discriminator.Dispose();
+    }
+}
+
+/// <summary>Per-epoch sums of the reported losses and scores, kept as device tensors until the epoch ends.</summary>
+internal sealed class EpochSums : IDisposable
+{
+    private readonly Tensor discriminatorLoss, realScore, fakeScore, generatorLoss;
+
+    public EpochSums(Device device)
+    {
+        discriminatorLoss = Zero(device);
+        realScore = Zero(device);
+        fakeScore = Zero(device);
+        generatorLoss = Zero(device);
+    }
+
+    public int DiscriminatorSteps { get; private set; }
+    public int GeneratorSteps { get; private set; }
+
+    private static Tensor Zero(Device device) => torch.zeros(new[] { 1L }, device: device).DetachFromDisposeScope();
+
+    public void AddDiscriminator(Tensor loss, Tensor realScoreMean, Tensor fakeScoreMean)
+    {
+        discriminatorLoss.add_(loss.detach());
+        realScore.add_(realScoreMean);
+        fakeScore.add_(fakeScoreMean);
+        DiscriminatorSteps++;
+    }
+
+    public void AddGenerator(Tensor loss)
+    {
+        generatorLoss.add_(loss.detach());
+        GeneratorSteps++;
+    }
+
+    public GanEpochMetrics Read(int epoch, long step, double seconds)
+    {
+        double d = Math.Max(1, DiscriminatorSteps), g = Math.Max(1, GeneratorSteps);
+        return new GanEpochMetrics
+        {
+            Epoch = epoch, Step = step, Seconds = seconds,
+            DiscriminatorLoss = discriminatorLoss.item<float>() / d, GeneratorLoss = generatorLoss.item<float>() / g,
+            RealScore = realScore.item<float>() / d, FakeScore = fakeScore.item<float>() / d,
+        };
+    }
+
+    public void Dispose()
+    {
+        discriminatorLoss.Dispose();
+        realScore.Dispose();
+        fakeScore.Dispose();
+        generatorLoss.Dispose();
+    }
+}
