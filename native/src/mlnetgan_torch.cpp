@@ -587,12 +587,86 @@ MNG_API int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, con
   });
 }
 
+namespace {
+
+// Whether transposed convolutions take the faster exact formulations below (tests switch it off to
+// compare against libtorch's own operator).
+std::atomic<bool> conv_transpose_rewrites{true};
+
+// libtorch 1.13 runs ConvTranspose2d on the CPU through slow_conv_transpose2d (im2col + GEMM, and a
+// backward that loops over the batch), while oneDNN's convolution kernels are several times faster on
+// AVX-512. A transposed convolution is the input-gradient of a convolution with the same weight, so:
+//   forward   y  = conv_backward_data(x)               (oneDNN backward-data of conv2d)
+//   grad x    gx = conv2d(gy, W)                         (oneDNN forward)
+//   grad W    gW = conv_backward_weight(input gy, grad x) (oneDNN backward-weights)
+// Exact in real arithmetic; float results differ from libtorch's op by rounding only (tests check both
+// values and gradients against it). The backward is built from differentiable ops, so double backward works.
+struct OneDnnConvTranspose2d : public torch::autograd::Function<OneDnnConvTranspose2d> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
+                            std::vector<int64_t> stride, std::vector<int64_t> padding, std::vector<int64_t> output_padding) {
+    const auto k_h = weight.size(2), k_w = weight.size(3);
+    const auto out_h = (input.size(2) - 1) * stride[0] - 2 * padding[0] + k_h + output_padding[0];
+    const auto out_w = (input.size(3) - 1) * stride[1] - 2 * padding[1] + k_w + output_padding[1];
+    // Backward-data reads only the sizes of the convolution's input; this tensor is never written or read.
+    auto shape_of_output = at::empty({input.size(0), weight.size(1), out_h, out_w}, input.options());
+    ctx->save_for_backward({input, weight});
+    ctx->saved_data["stride"] = stride;
+    ctx->saved_data["padding"] = padding;
+    return std::get<0>(at::convolution_backward(input.contiguous(), shape_of_output, weight, c10::nullopt, stride, padding, {1, 1}, false, {0, 0}, 1,
+                                                {true, false, false}));
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::tensor_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const auto& input = saved[0];
+    const auto& weight = saved[1];
+    auto stride = ctx->saved_data["stride"].toIntVector();
+    auto padding = ctx->saved_data["padding"].toIntVector();
+    auto grad = grads[0].contiguous();
+    at::Tensor grad_input, grad_weight;
+    if (ctx->needs_input_grad(0)) grad_input = at::conv2d(grad, weight, {}, stride, padding);
+    if (ctx->needs_input_grad(1)) {
+      grad_weight = std::get<1>(at::convolution_backward(input, grad, weight, c10::nullopt, stride, padding, {1, 1}, false, {0, 0}, 1,
+                                                         {false, true, false}));
+    }
+    return {grad_input, grad_weight, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                    c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef output_padding, int64_t groups,
+                                    c10::IntArrayRef dilation) {
+  const bool plain = conv_transpose_rewrites.load(std::memory_order_relaxed) && input.dim() == 4 && weight.dim() == 4 &&
+                     input.device().is_cpu() && input.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+                     groups == 1 && dilation[0] == 1 && dilation[1] == 1 && input.size(1) == weight.size(0);
+  if (!plain) return at::conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
+  const auto batch = input.size(0), in_channels = weight.size(0), out_channels = weight.size(1);
+  at::Tensor output;
+  if (input.size(2) == 1 && input.size(3) == 1 && padding[0] == 0 && padding[1] == 0 && output_padding[0] == 0 && output_padding[1] == 0) {
+    // A 1x1 input (a DCGAN generator's first layer) is a matrix product: each latent vector scales the kernel.
+    output = at::mm(input.reshape({batch, in_channels}), weight.reshape({in_channels, -1})).view({batch, out_channels, weight.size(2), weight.size(3)});
+  } else if (in_channels >= 8 && out_channels >= 8) {
+    // oneDNN is slower than the GEMM path when a side has very few channels (an RGB or gray output layer).
+    output = OneDnnConvTranspose2d::apply(input, weight, stride.vec(), padding.vec(), output_padding.vec());
+  } else {
+    return at::conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
+  }
+  if (bias.has_value() && bias->defined()) output = output + bias->view({1, out_channels, 1, 1});
+  return output;
+}
+
+}  // namespace
+
+MNG_API int mng_set_conv_transpose_rewrites(int enabled) {
+  return guarded([&] { conv_transpose_rewrites.store(enabled != 0); });
+}
+
 MNG_API int mng_conv_transpose2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding,
                                  const int64_t* output_padding, int64_t groups, const int64_t* dilation, mng_tensor* out) {
   return guarded([&] {
-    put(out, at::conv_transpose2d(ref(input, "input"), ref(weight, "weight"), optional_ref(bias), int_list(stride, 2, "stride"),
-                                  int_list(padding, 2, "padding"), int_list(output_padding, 2, "output_padding"), groups,
-                                  int_list(dilation, 2, "dilation")));
+    put(out, conv_transpose2d_fastest(ref(input, "input"), ref(weight, "weight"), optional_ref(bias), int_list(stride, 2, "stride"),
+                                      int_list(padding, 2, "padding"), int_list(output_padding, 2, "output_padding"), groups,
+                                      int_list(dilation, 2, "dilation")));
   });
 }
 

@@ -33,6 +33,31 @@ public static unsafe partial class torch
         return threads;
     }
 
+    /// <summary>Backend switches.</summary>
+    public static class backends
+    {
+        /// <summary>CPU kernels.</summary>
+        public static class cpu
+        {
+            private static bool rewriteConvTranspose = true;
+
+            /// <summary>
+            /// Whether <c>conv_transpose2d</c> uses exact, faster formulations (a matrix product for 1x1 inputs; oneDNN's
+            /// convolution kernels, forward and backward, when both sides have at least 8 channels) instead of libtorch's
+            /// <c>slow_conv_transpose2d</c>. Results agree with libtorch's operator to float rounding. Process-wide; default true.
+            /// </summary>
+            public static bool fast_conv_transpose
+            {
+                get => rewriteConvTranspose;
+                set
+                {
+                    TorchException.Check(N.mng_set_conv_transpose_rewrites(value ? 1 : 0));
+                    rewriteConvTranspose = value;
+                }
+            }
+        }
+    }
+
     /// <summary>CUDA queries.</summary>
     public static class cuda
     {
