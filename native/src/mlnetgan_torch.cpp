@@ -135,7 +135,6 @@ __attribute__((constructor)) void keep_freed_memory_in_process() {
   constexpr int kLargest = 1 << 30;       // allocations up to 1 GiB come from the heap, not mmap
   mallopt(M_MMAP_THRESHOLD, 32 << 20);     // glibc caps this at 32 MiB on 64-bit
   mallopt(M_TRIM_THRESHOLD, kLargest);     // never shrink the heap below 1 GiB of free top space
-  mallopt(M_TOP_PAD, 64 << 20);            // grow the heap in 64 MiB strides
 }
 
 }  // namespace
@@ -637,7 +636,7 @@ at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& w
                                     c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef output_padding, int64_t groups,
                                     c10::IntArrayRef dilation) {
   const bool plain = conv_transpose_rewrites.load(std::memory_order_relaxed) && input.dim() == 4 && weight.dim() == 4 &&
-                     input.device().is_cpu() && input.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+                     input.device().is_cpu() && (input.scalar_type() == at::kFloat || input.scalar_type() == at::kDouble) && weight.scalar_type() == input.scalar_type() &&
                      groups == 1 && dilation[0] == 1 && dilation[1] == 1 && input.size(1) == weight.size(0);
   if (!plain) return at::conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
   const auto batch = input.size(0), in_channels = weight.size(0), out_channels = weight.size(1);

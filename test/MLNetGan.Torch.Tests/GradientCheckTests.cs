@@ -68,6 +68,10 @@ public sealed class GradientCheckTests
         ["cat_stack"] = new(x => torch.cat(new[] { x[0], x[1] }, 1).sum(1) + torch.stack(new[] { x[0], x[1] }).sum(0).sum(1), g => new[] { Normal(g, 3, 2), Normal(g, 3, 2) }),
         ["linear"] = new(x => F.linear(x[0], x[1], x[2]), g => new[] { Normal(g, 4, 3), Normal(g, 2, 3), Normal(g, 2) }),
         ["conv2d"] = new(x => F.conv2d(x[0], x[1], x[2], stride: (2, 1), padding: (1, 1)), g => new[] { Normal(g, 2, 2, 5, 5), Normal(g, 3, 2, 3, 3), Normal(g, 3) }),
+        // Through oneDNN (both sides >= 8 channels) and as a matrix product (1x1 input): the fast formulations.
+        ["conv_transpose2d_onednn"] = new(x => F.conv_transpose2d(x[0], x[1], x[2], stride: (2, 2), padding: (1, 1), outputPadding: (1, 1)),
+            g => new[] { Normal(g, 2, 8, 3, 3), Normal(g, 8, 8, 4, 4), Normal(g, 8) }),
+        ["conv_transpose2d_1x1_input"] = new(x => F.conv_transpose2d(x[0], x[1], x[2]), g => new[] { Normal(g, 3, 4, 1, 1), Normal(g, 4, 2, 3, 3), Normal(g, 2) }),
         ["conv_transpose2d"] = new(x => F.conv_transpose2d(x[0], x[1], x[2], stride: (2, 2), padding: (1, 1)), g => new[] { Normal(g, 1, 2, 3, 3), Normal(g, 2, 3, 4, 4), Normal(g, 3) }),
         ["batch_norm_training"] = new(x => F.batch_norm(x[0], null, null, x[1], x[2], training: true), g => new[] { Normal(g, 4, 3, 2, 2), Positive(g, 3), Normal(g, 3) }),
         ["batch_norm_eval"] = new(x => F.batch_norm(x[0], torch.zeros(new long[] { 3 }, ScalarType.Float64), torch.ones(new long[] { 3 }, ScalarType.Float64) * 2, x[1], x[2]), g => new[] { Normal(g, 4, 3), Positive(g, 3), Normal(g, 3) }),

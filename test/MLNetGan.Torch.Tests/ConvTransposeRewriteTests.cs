@@ -1,0 +1,74 @@
+using F = MLNetGan.Torch.torch.nn.functional;
+
+namespace MLNetGan.Torch.Tests;
+
+/// <summary>
+/// conv_transpose2d's fast formulations (oneDNN, matrix product) against libtorch's own operator in float32:
+/// outputs, gradients of input, weight and bias, and the double backward a gradient penalty takes.
+/// </summary>
+public sealed class ConvTransposeRewriteTests
+{
+    private static readonly object SwitchLock = new();
+
+    public static IEnumerable<object[]> Shapes => new[]
+    {
+        // batch, in, out, size, kernel, stride, padding, output padding, bias
+        new object[] { 16, 256, 128, 7, 4, 2, 1, 0, false },  // DCGAN 28x28 middle layer (oneDNN)
+        new object[] { 16, 100, 64, 1, 7, 1, 0, 0, false },   // DCGAN first layer (matrix product)
+        new object[] { 4, 16, 8, 5, 3, 2, 1, 1, true },       // output padding and bias (oneDNN)
+        new object[] { 4, 32, 3, 8, 4, 2, 1, 0, true },       // RGB output layer (libtorch's op)
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Fast_conv_transpose_matches_libtorch_values_and_gradients(int batch, int inChannels, int outChannels, int size, int kernel, int stride,
+                                                                          int padding, int outputPadding, bool withBias)
+    {
+        lock (SwitchLock)
+        {
+            var fast = Run(true, batch, inChannels, outChannels, size, kernel, stride, padding, outputPadding, withBias);
+            var reference = Run(false, batch, inChannels, outChannels, size, kernel, stride, padding, outputPadding, withBias);
+            try
+            {
+                fast.Length.Should().Be(reference.Length);
+                for (var i = 0; i < fast.Length; i++)
+                {
+                    fast[i].shape.Should().Equal(reference[i].shape);
+                    var scale = reference[i].abs().max().item<float>();
+                    var error = (fast[i] - reference[i]).abs().max().item<float>();
+                    error.Should().BeLessThanOrEqualTo(2e-5f * Math.Max(1, scale), $"result {i} (output, grads, double-backward grad) of a {inChannels}->{outChannels} layer");
+                }
+            }
+            finally
+            {
+                foreach (var t in fast.Concat(reference)) t.Dispose();
+            }
+        }
+    }
+
+    private static Tensor[] Run(bool useFastPath, int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding,
+                                int outputPadding, bool withBias)
+    {
+        var previous = torch.backends.cpu.fast_conv_transpose;
+        torch.backends.cpu.fast_conv_transpose = useFastPath;
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var generator = new Generator(11);
+            var x = torch.randn(new long[] { batch, inChannels, size, size }, generator: generator).requires_grad_();
+            var w = (torch.randn(new long[] { inChannels, outChannels, kernel, kernel }, generator: generator) * 0.05).detach().requires_grad_();
+            var b = withBias ? torch.randn(new long[] { outChannels }, generator: generator).requires_grad_() : null;
+            var y = F.conv_transpose2d(x, w, b, (stride, stride), (padding, padding), (outputPadding, outputPadding));
+            var projection = torch.randn(y.shape, generator: generator);
+            var inputs = b is null ? new[] { x, w } : new[] { x, w, b };
+            var grads = torch.autograd.grad(new[] { (y * projection).sum() }, inputs, createGraph: true);
+            // Double backward: the weight gradient of a penalty on the input gradient, as WGAN-GP computes.
+            var penaltyGrad = torch.autograd.grad(new[] { grads[0].square().sum() }, new[] { w })[0];
+            return new[] { y }.Concat(grads).Append(penaltyGrad).Select(t => t.detach().DetachFromDisposeScope()).ToArray();
+        }
+        finally
+        {
+            torch.backends.cpu.fast_conv_transpose = previous;
+        }
+    }
+}
