@@ -65,7 +65,9 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         try
         {
+            var readClock = Stopwatch.StartNew();
             var data = FeatureMatrix.Read(input, column);
+            context.WriteLog(GetType().Name, FormattableString.Invariant($"Read {data.Rows} rows x {data.Columns} features from column '{column.Name}' in {readClock.Elapsed.TotalMilliseconds:F0} ms."));
             if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
             if (data.Rows < options.BatchSize)
             {
@@ -81,7 +83,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             }
             NetworkSpec generatorSpec = options.Generator, discriminatorSpec = options.Discriminator;
 
-            using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.Apply(data), seed, device, GetType().Name, imageShape);
+            using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape);
             var history = run.Train();
             return new GanGenerator(context, run.GeneratorNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
                 options.SaveTrainingState ? run.TakeTrainingState() : null);
@@ -185,97 +187,6 @@ internal static class GanValidation
         if (o.GradientPenaltyWeight > 0 && o.Discriminator is { HasBatchNorm: true })
         {
             throw new ArgumentException("Option GradientPenaltyWeight > 0 does not work with BatchNorm in the discriminator (the penalty is per sample); remove BatchNorm.", "options");
-        }
-    }
-}
-
-/// <summary>The feature column materialized as a row-major float matrix.</summary>
-internal sealed record FeatureMatrix(float[] Values, int Rows, int Columns)
-{
-    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column)
-    {
-        var width = column.Type.GetValueCount();
-        var values = new List<float>();
-        using var cursor = data.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> row = default;
-        var scratch = new float[width];
-        var rows = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref row);
-            if (row.Length != width) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' has {row.Length} values; {width} expected.");
-            row.CopyTo(scratch);
-            for (var i = 0; i < width; i++)
-            {
-                if (!float.IsFinite(scratch[i])) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' holds a non-finite value ({scratch[i]}) at slot {i}; GANs cannot train on missing values.");
-            }
-            values.AddRange(scratch);
-            rows++;
-        }
-        return new FeatureMatrix(values.ToArray(), rows, width);
-    }
-}
-
-/// <summary>
-/// Maps data into the generator's output range [-1, 1] and back: x' = 2 (x - min) / (max - min) - 1,
-/// per feature or over all features. Stored with the model so generated rows come back in user units.
-/// </summary>
-public sealed record DataScaler(float[] Minimum, float[] Maximum)
-{
-    /// <summary>No scaling.</summary>
-    public static DataScaler Identity { get; } = new(Array.Empty<float>(), Array.Empty<float>());
-
-    internal static DataScaler Fit(FeatureMatrix data, DataScaling mode)
-    {
-        if (mode == DataScaling.None) return Identity;
-        var lo = Enumerable.Repeat(float.PositiveInfinity, data.Columns).ToArray();
-        var hi = Enumerable.Repeat(float.NegativeInfinity, data.Columns).ToArray();
-        for (var r = 0; r < data.Rows; r++)
-        {
-            for (var c = 0; c < data.Columns; c++)
-            {
-                var v = data.Values[r * data.Columns + c];
-                if (v < lo[c]) lo[c] = v;
-                if (v > hi[c]) hi[c] = v;
-            }
-        }
-        if (mode == DataScaling.Global)
-        {
-            var min = lo.Min();
-            var max = hi.Max();
-            Array.Fill(lo, min);
-            Array.Fill(hi, max);
-        }
-        for (var c = 0; c < data.Columns; c++)
-        {
-            if (hi[c] <= lo[c]) hi[c] = lo[c] + 1; // a constant feature maps to -1 and back
-        }
-        return new DataScaler(lo, hi);
-    }
-
-    internal bool IsIdentity => Minimum.Length == 0;
-
-    internal FeatureMatrix Apply(FeatureMatrix data)
-    {
-        if (IsIdentity) return data;
-        var scaled = new float[data.Values.Length];
-        for (var i = 0; i < scaled.Length; i++)
-        {
-            var c = i % data.Columns;
-            scaled[i] = 2 * (data.Values[i] - Minimum[c]) / (Maximum[c] - Minimum[c]) - 1;
-        }
-        return data with { Values = scaled };
-    }
-
-    /// <summary>Maps generator outputs (row-major, <paramref name="columns"/> per row) back to data units, in place.</summary>
-    public void Invert(Span<float> values, int columns)
-    {
-        if (IsIdentity) return;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var c = i % columns;
-            values[i] = (values[i] + 1) / 2 * (Maximum[c] - Minimum[c]) + Minimum[c];
         }
     }
 }

@@ -27,6 +27,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly bool probabilities;
     private readonly bool scoreRealAndFakeTogether;
     private readonly SnapshotWriter? snapshots;
+    private readonly ThreadTuner? threadTuner;
 
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
                        int seed, Device device, string source, int[]? imageShape)
@@ -52,6 +53,7 @@ internal sealed class TrainingRun : IDisposable
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+        if (device == Device.CPU) threadTuner = ThreadTuner.Create(options.Threads, message => context.WriteLog(source, message));
     }
 
     public Sequential GeneratorNetwork { get; }
@@ -72,7 +74,7 @@ internal sealed class TrainingRun : IDisposable
         var history = new List<GanEpochMetrics>();
         long generatorSteps = 0;
         var discriminatorSteps = 0L;
-        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {torch.get_num_threads()}.");
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}.");
         snapshots?.Write(0, GeneratorNetwork, device);
 
         for (var epoch = 1; epoch <= epochs && generatorSteps < totalSteps; epoch++)
@@ -84,6 +86,7 @@ internal sealed class TrainingRun : IDisposable
             for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
             {
                 if (options.CancellationToken.IsCancellationRequested) break;
+                var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
                 var real = realData.index_select(0, order.narrow(0, (long)b * batch, batch).to(device));
                 var generatorTurn = (discriminatorSteps + 1) % k == 0;
@@ -106,6 +109,7 @@ internal sealed class TrainingRun : IDisposable
                     GeneratorStep(fake, sums);
                     generatorSteps++;
                 }
+                threadTuner?.StepFinished(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
             }
 
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
@@ -131,6 +135,8 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>One discriminator (critic) update on a real batch and a generated (detached) batch.</summary>
     private void DiscriminatorStep(Tensor real, Tensor fake, EpochSums sums)
     {
+        // Its own scope: D's activations and gradients are freed before the generator step allocates its own.
+        using var scope = torch.NewDisposeScope();
         var (realScores, fakeScores) = Score(real, fake);
         var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities);
         if (options.GradientPenaltyWeight > 0)
@@ -166,6 +172,7 @@ internal sealed class TrainingRun : IDisposable
         SetRequiresGrad(discriminatorParameters, false);
         try
         {
+            using var scope = torch.NewDisposeScope();
             var loss = GanLosses.Generator(options.Loss, discriminator.forward(fake), probabilities);
             generatorOptimizer.zero_grad();
             loss.backward();

@@ -1,0 +1,79 @@
+"""Runs the public-API training benchmark beside the PyTorch peer and prints a markdown report.
+
+Each round runs every workload with MLNetGan (default settings) and with PyTorch in four configurations
+(Debian's default; glibc or jemalloc, 1 or 2 threads), alternating, at two lengths so that the steady-state
+rate (steps between the two lengths / time between them) is separated from one-off setup. Medians over
+the rounds. The best-configured peer is, per workload, the fastest PyTorch configuration.
+
+Usage: run.py DATA_DIR [ROUNDS] [WORKLOADS...]   (called by bench/run-fit.sh)
+"""
+import json, os, platform, statistics, subprocess, sys, time
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+data = sys.argv[1]
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+# workload -> (short steps, long steps); generate counts samples and is timed at one length.
+lengths = {"swissroll": (200, 2200), "mnist-mlp": (200, 2200), "dcgan": (5, 30), "wgan-gp": (2, 8), "generate": (10_000, 10_000)}
+workloads = sys.argv[3:] or list(lengths)
+jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+dll = os.path.join(root, "bench/MLNetGan.Bench/bin/Release/net10.0/MLNetGan.Bench.dll")
+peer = os.path.join(root, "bench/fit/gan_fit.py")
+configs = {
+    "mlnetgan": (["dotnet", dll, "fit"], {}),
+    "pytorch default": (["/usr/bin/python3", peer], {}),
+    "pytorch glibc 2t": (["/usr/bin/python3", peer], {"THREADS": "2"}),
+    "pytorch jemalloc 1t": (["/usr/bin/python3", peer], {"LD_PRELOAD": jemalloc, "THREADS": "1"}),
+    "pytorch jemalloc 2t": (["/usr/bin/python3", peer], {"LD_PRELOAD": jemalloc, "THREADS": "2"}),
+}
+
+
+def run(config, workload, steps):
+    command, extra = configs[config]
+    env = dict(os.environ)
+    threads = extra.get("THREADS")
+    env.update({k: v for k, v in extra.items() if k != "THREADS"})
+    args = command + [workload, str(steps), data] + ([threads] if threads else [])
+    out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+
+
+results = {w: {c: [] for c in configs} for w in workloads}
+started = time.time()
+for r in range(rounds):
+    for w in workloads:
+        short, long = lengths[w]
+        for c in configs:
+            a = run(c, w, short) if short != long else None
+            b = run(c, w, long)
+            if a is None:
+                rate, fixed = b["steps_per_s"], 0.0
+            else:
+                rate = (long - short) / max(1e-9, b["seconds"] - a["seconds"])
+                fixed = max(0.0, a["seconds"] - short / rate)
+            results[w][c].append({"rate": rate, "fixed_s": fixed, "long_total_s": b["seconds"], "rss": b["peak_rss_mb"], "raw": b})
+            print(f"round {r + 1} {w:10s} {c:20s} {rate:9.2f}/s  setup {fixed:5.2f} s  rss {b['peak_rss_mb']:7.1f} MB", file=sys.stderr, flush=True)
+
+os.makedirs(os.path.join(root, "bench/results"), exist_ok=True)
+with open(os.path.join(root, "bench/results/fit.json"), "w") as f:
+    json.dump(results, f, indent=1)
+
+torch_version = results[workloads[0]]["pytorch default"][0]["raw"]["torch"]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"machine: {os.cpu_count()} cores, {cpu}; PyTorch {torch_version} (Debian python3-torch); "
+      f"{rounds} rounds, medians; {time.strftime('%Y-%m-%d')}; took {time.time() - started:.0f} s\n")
+unit = {"generate": "samples/s"}
+print("| workload | MLNetGan | PyTorch default | best PyTorch (config) | vs default | vs best | MLNetGan peak RSS | best peer's peak RSS | MLNetGan setup s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for w in workloads:
+    med = {c: statistics.median(x["rate"] for x in results[w][c]) for c in configs}
+    rss = {c: statistics.median(x["rss"] for x in results[w][c]) for c in configs}
+    best = max((c for c in configs if c != "mlnetgan"), key=lambda c: med[c])
+    fixed = statistics.median(x["fixed_s"] for x in results[w]["mlnetgan"])
+    u = unit.get(w, "steps/s")
+    print(f"| {w} ({u}) | {med['mlnetgan']:.2f} | {med['pytorch default']:.2f} | {med[best]:.2f} ({best[8:]}) | "
+          f"{med['mlnetgan'] / med['pytorch default']:.2f}x | {med['mlnetgan'] / med[best]:.2f}x | {rss['mlnetgan']:.0f} MB | {rss[best]:.0f} MB | {fixed:.2f} |")
+print("\nAll configurations (median rate):\n")
+print("| workload | " + " | ".join(configs) + " |")
+print("|---|" + "---:|" * len(configs))
+for w in workloads:
+    print(f"| {w} | " + " | ".join(f"{statistics.median(x['rate'] for x in results[w][c]):.2f}" for c in configs) + " |")
