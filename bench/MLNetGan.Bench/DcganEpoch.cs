@@ -5,7 +5,8 @@ using Microsoft.ML.Gan;
 /// <summary>
 /// Seconds per DCGAN epoch on the MNIST test set (10,000 digits, batch 128, 78 steps), with the
 /// default 28x28 DCGAN networks; bench/dcgan_epoch.py trains the identical model in PyTorch.
-/// Also writes the sample grid after the timed epochs to bench/results/dcgan_csharp.png.
+/// Also writes the sample grid after the timed epochs to bench/results/dcgan_csharp.png: with the seed-exact
+/// step and fixed threads it follows PyTorch's trajectory (bench/run-dcgan.sh compares the two grids).
 /// </summary>
 internal static class DcganEpoch
 {
@@ -19,6 +20,7 @@ internal static class DcganEpoch
         var options = new DcganOptions
         {
             Epochs = epochs, BatchSize = 128, LatentDimension = 100, Threads = threads, Scaling = DataScaling.Global,
+            ResampleNoiseForGenerator = true, // the seeds' loop, which bench/dcgan_epoch.py runs draw for draw
             Progress = new Recorder(seconds),
         };
         var clock = Stopwatch.StartNew();

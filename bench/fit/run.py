@@ -77,3 +77,12 @@ print("| workload | " + " | ".join(configs) + " |")
 print("|---|" + "---:|" * len(configs))
 for w in workloads:
     print(f"| {w} | " + " | ".join(f"{statistics.median(x['rate'] for x in results[w][c]):.2f}" for c in configs) + " |")
+
+# The DCGAN step's arithmetic (multiply-adds per sample, counted from the layer shapes; see docs/benchmarks.md)
+# against oneDNN's rate on a large convolution, at 1 and 2 threads.
+if "dcgan" in workloads:
+    peaks = {t: json.loads(subprocess.run(["/usr/bin/python3", peer, "conv-peak", "9", data, str(t)], capture_output=True, text=True, check=True).stdout)["gflops_per_s"] for t in (1, 2)}
+    gflop_per_step = 2 * 135.3e6 * 128 / 1e9
+    ours = statistics.median(x["rate"] for x in results["dcgan"]["mlnetgan"])
+    print(f"\nDCGAN step: {gflop_per_step:.1f} GFLOP; MLNetGan {ours * gflop_per_step:.0f} GFLOP/s achieved; "
+          f"oneDNN 3x3 convolution peak {peaks[1]:.0f} GFLOP/s (1 thread), {peaks[2]:.0f} GFLOP/s (2 threads).")

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -192,6 +193,25 @@ MNG_API int mng_generator_new(uint64_t seed, mng_generator* out) {
 }
 
 MNG_API void mng_generator_free(mng_generator generator) { delete reinterpret_cast<at::Generator*>(generator); }
+
+// A generator's full state as a byte tensor (libtorch's own format), for checkpoints. A null handle
+// means libtorch's global CPU generator (weight initialization, dropout).
+MNG_API int mng_generator_get_state(mng_generator generator, mng_tensor* out) {
+  return guarded([&] {
+    auto g = generator != nullptr ? *reinterpret_cast<at::Generator*>(generator) : at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(g.mutex());
+    put(out, g.get_state());
+  });
+}
+
+MNG_API int mng_generator_set_state(mng_generator generator, mng_tensor state) {
+  return guarded([&] {
+    auto g = generator != nullptr ? *reinterpret_cast<at::Generator*>(generator) : at::detail::getDefaultCPUGenerator();
+    const auto& bytes = ref(state, "state");
+    std::lock_guard<std::mutex> lock(g.mutex());
+    g.set_state(bytes);  // libtorch validates size and type and throws on a wrong state
+  });
+}
 
 // -------------------------------------------------------- tensor lifecycle --
 
@@ -434,8 +454,19 @@ MNG_SCALAR(le_scalar, at::le(x, s))
 MNG_SCALAR(gt_scalar, at::gt(x, s))
 MNG_SCALAR(ge_scalar, at::ge(x, s))
 MNG_SCALAR(leaky_relu, at::leaky_relu(x, value))
-MNG_SCALAR(softmax, at::softmax(x, static_cast<int64_t>(value)))
-MNG_SCALAR(log_softmax, at::log_softmax(x, static_cast<int64_t>(value)))
+
+#define MNG_DIM(name, expression)                                         \
+  MNG_API int mng_##name(mng_tensor input, int64_t dim, mng_tensor* out) { \
+    return guarded([&] {                                                  \
+      const auto& x = ref(input, "input");                                \
+      put(out, expression);                                               \
+    });                                                                   \
+  }
+
+MNG_DIM(softmax, at::softmax(x, dim))
+MNG_DIM(log_softmax, at::log_softmax(x, dim))
+MNG_DIM(squeeze, at::squeeze(x, dim))
+MNG_DIM(unsqueeze, at::unsqueeze(x, dim))
 
 MNG_API int mng_softplus(mng_tensor input, double beta, double threshold, mng_tensor* out) {
   return guarded([&] { put(out, at::softplus(ref(input, "input"), beta, threshold)); });
@@ -534,14 +565,6 @@ MNG_API int mng_flatten(mng_tensor input, int64_t start_dim, int64_t end_dim, mn
 
 MNG_API int mng_transpose(mng_tensor input, int64_t dim0, int64_t dim1, mng_tensor* out) {
   return guarded([&] { put(out, at::transpose(ref(input, "input"), dim0, dim1)); });
-}
-
-MNG_API int mng_squeeze(mng_tensor input, int64_t dim, mng_tensor* out) {
-  return guarded([&] { put(out, at::squeeze(ref(input, "input"), dim)); });
-}
-
-MNG_API int mng_unsqueeze(mng_tensor input, int64_t dim, mng_tensor* out) {
-  return guarded([&] { put(out, at::unsqueeze(ref(input, "input"), dim)); });
 }
 
 MNG_API int mng_narrow(mng_tensor input, int64_t dim, int64_t start, int64_t length, mng_tensor* out) {

@@ -17,6 +17,17 @@ public sealed class Generator : IDisposable
         Handle = new GeneratorHandle(pointer);
     }
 
+    /// <summary>The generator's full state (a byte tensor in libtorch's format), as <c>torch.Generator.get_state()</c>.</summary>
+    public Tensor get_state() => Tensor.FromStatus(NativeMethods.mng_generator_get_state(Handle, out var r), r);
+
+    /// <summary>Restores a state from <see cref="get_state"/>; the next draws repeat those that followed it.</summary>
+    /// <exception cref="TorchException">The tensor is not a generator state.</exception>
+    public void set_state(Tensor state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        TorchException.Check(NativeMethods.mng_generator_set_state(Handle, state.Handle));
+    }
+
     /// <summary>Frees the native generator.</summary>
     public void Dispose() => Handle.Dispose();
 }

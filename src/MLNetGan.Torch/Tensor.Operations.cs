@@ -14,6 +14,8 @@ public sealed unsafe partial class Tensor
 
     private Tensor WithScalar(delegate*<TensorHandle, double, out IntPtr, int> op, double scalar) => FromStatus(op(Handle, scalar, out var r), r);
 
+    private Tensor WithDim(delegate*<TensorHandle, long, out IntPtr, int> op, long dim) => FromStatus(op(Handle, dim, out var r), r);
+
     private Tensor InPlace(int status)
     {
         TorchException.Check(status);
@@ -122,9 +124,9 @@ public sealed unsafe partial class Tensor
     /// <summary>max(x, 0) + negativeSlope * min(x, 0).</summary>
     public Tensor leaky_relu(double negativeSlope = 0.01) => WithScalar(&N.mng_leaky_relu, negativeSlope);
     /// <summary>Softmax along <paramref name="dim"/>.</summary>
-    public Tensor softmax(long dim) => WithScalar(&N.mng_softmax, dim);
+    public Tensor softmax(long dim) => WithDim(&N.mng_softmax, dim);
     /// <summary>Log-softmax along <paramref name="dim"/>.</summary>
-    public Tensor log_softmax(long dim) => WithScalar(&N.mng_log_softmax, dim);
+    public Tensor log_softmax(long dim) => WithDim(&N.mng_log_softmax, dim);
     /// <summary>log(1 + exp(beta x)) / beta, linear above <paramref name="threshold"/>.</summary>
     public Tensor softplus(double beta = 1, double threshold = 20) => FromStatus(N.mng_softplus(Handle, beta, threshold, out var r), r);
 
@@ -221,9 +223,9 @@ public sealed unsafe partial class Tensor
     /// <summary>Swaps two dimensions.</summary>
     public Tensor transpose(long dim0, long dim1) => FromStatus(N.mng_transpose(Handle, dim0, dim1, out var r), r);
     /// <summary>Removes dimension <paramref name="dim"/> if its size is 1.</summary>
-    public Tensor squeeze(long dim) => FromStatus(N.mng_squeeze(Handle, dim, out var r), r);
+    public Tensor squeeze(long dim) => WithDim(&N.mng_squeeze, dim);
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/>.</summary>
-    public Tensor unsqueeze(long dim) => FromStatus(N.mng_unsqueeze(Handle, dim, out var r), r);
+    public Tensor unsqueeze(long dim) => WithDim(&N.mng_unsqueeze, dim);
     /// <summary>A view of <paramref name="length"/> entries of <paramref name="dim"/> starting at <paramref name="start"/>.</summary>
     public Tensor narrow(long dim, long start, long length) => FromStatus(N.mng_narrow(Handle, dim, start, length, out var r), r);
     /// <summary>The slice at <paramref name="index"/> of <paramref name="dim"/>, with that dimension removed.</summary>

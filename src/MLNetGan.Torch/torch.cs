@@ -18,6 +18,17 @@ public static unsafe partial class torch
     /// <summary>Seeds libtorch's global CPU (and CUDA, when present) generators.</summary>
     public static void manual_seed(ulong seed) => TorchException.Check(N.mng_manual_seed(seed));
 
+    /// <summary>The global CPU generator's state (weight initialization, dropout), as <c>torch.get_rng_state()</c>.</summary>
+    public static Tensor get_rng_state() => Tensor.FromStatus(N.mng_generator_get_state(Interop.GeneratorHandle.Null, out var r), r);
+
+    /// <summary>Restores the global CPU generator's state, as <c>torch.set_rng_state(state)</c>.</summary>
+    /// <exception cref="TorchException">The tensor is not a generator state.</exception>
+    public static void set_rng_state(Tensor state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        TorchException.Check(N.mng_generator_set_state(Interop.GeneratorHandle.Null, state.Handle));
+    }
+
     /// <summary>Sets how many threads one operation may use (intra-op parallelism).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
     public static void set_num_threads(int threads)

@@ -231,21 +231,16 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         public Dictionary<string, double>? DiscriminatorOptimizerValues { get; set; }
     }
 
-    private static readonly (string Kind, Type Type)[] OptionKinds =
-    {
-        ("Vanilla", typeof(VanillaGanOptions)), ("Dcgan", typeof(DcganOptions)), ("Wgan", typeof(WganOptions)), ("Base", typeof(GanTrainerOptions)),
-    };
-
     /// <inheritdoc />
     public override void Save(ModelSaveContext ctx)
     {
         ctx.SetComponent(ComponentId, FormatVersion);
-        var kind = OptionKinds.First(k => k.Type == Options.GetType() || k.Type == typeof(GanTrainerOptions)).Kind;
+        var (kind, optionsJson) = GanOptionsJson.Serialize(Options);
         var info = new ModelInfo
         {
             FormatVersion = FormatVersion,
             OptionsKind = kind,
-            Options = JsonSerializer.SerializeToElement(Options, Options.GetType(), GanJson.Options),
+            Options = optionsJson,
             Generator = GeneratorArchitecture,
             ScalingMinimum = Scaling.Minimum,
             ScalingMaximum = Scaling.Maximum,
@@ -272,9 +267,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     {
         ctx.CheckFormatVersion(FormatVersion);
         var info = ctx.ReadJson<ModelInfo>("generator.json", GanJson.Options);
-        var optionsType = OptionKinds.FirstOrDefault(k => k.Kind == info.OptionsKind).Type
-            ?? throw new InvalidDataException($"Unknown GAN options kind '{info.OptionsKind}'.");
-        var options = (GanTrainerOptions)(info.Options.Deserialize(optionsType, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));
+        var options = GanOptionsJson.Deserialize(info.OptionsKind, info.Options);
         if (info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)) throw new InvalidDataException("The saved feature shape is invalid.");
         var featureType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureDimensions);
         if (info.ScalingMinimum.Length != info.ScalingMaximum.Length || (info.ScalingMinimum.Length != 0 && info.ScalingMinimum.Length != featureType.Size))
@@ -283,16 +276,37 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         }
 
         var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
-        GanTrainingState? state = null;
-        if (info.HasTrainingState && options.Discriminator is { } discriminatorSpec)
+        try
         {
-            var discriminator = BuildWithWeights(discriminatorSpec, ctx, "discriminator.safetensors");
-            state = new GanTrainingState(discriminator,
-                ReadOptimizer(ctx, "generator_optimizer.safetensors", options.Optimizer, info.GeneratorOptimizerValues),
-                ReadOptimizer(ctx, "discriminator_optimizer.safetensors", options.Optimizer, info.DiscriminatorOptimizerValues));
+            var state = info.HasTrainingState ? ReadTrainingState(ctx, options) : null;
+            var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
+            return new GanGenerator(new MLContext(info.Seed), network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
         }
-        var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
-        return new GanGenerator(new MLContext(info.Seed), network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
+        catch
+        {
+            network.Dispose(); // nothing half-loaded stays behind
+            throw;
+        }
+
+        GanTrainingState ReadTrainingState(ModelLoadContext context, GanTrainerOptions trainedWith)
+        {
+            var discriminatorSpec = trainedWith.Discriminator
+                ?? throw new InvalidDataException("The model says it keeps training state, but its options describe no discriminator.");
+            var discriminator = BuildWithWeights(discriminatorSpec, context, "discriminator.safetensors");
+            OptimizerState? generatorOptimizer = null;
+            try
+            {
+                generatorOptimizer = ReadOptimizer(context, "generator_optimizer.safetensors", trainedWith.Optimizer, info.GeneratorOptimizerValues);
+                var discriminatorOptimizer = ReadOptimizer(context, "discriminator_optimizer.safetensors", trainedWith.Optimizer, info.DiscriminatorOptimizerValues);
+                return new GanTrainingState(discriminator, generatorOptimizer, discriminatorOptimizer);
+            }
+            catch
+            {
+                generatorOptimizer?.Dispose();
+                discriminator.Dispose();
+                throw;
+            }
+        }
     }
 
     private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
@@ -306,8 +320,17 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         {
             throw new InvalidDataException($"The saved architecture for '{entry}' is invalid: {e.Message}", e);
         }
-        using var stream = ctx.OpenEntry(entry);
-        var (tensors, _) = SafeTensors.Load(stream);
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            using var stream = ctx.OpenEntry(entry);
+            (tensors, _) = SafeTensors.Load(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
+        }
         try
         {
             network.load_state_dict(tensors);
@@ -326,8 +349,16 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
 
     private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)
     {
-        using var stream = ctx.OpenEntry(entry);
-        var (tensors, _) = SafeTensors.Load(stream);
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            using var stream = ctx.OpenEntry(entry);
+            (tensors, _) = SafeTensors.Load(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
+        }
         return new OptimizerState(kind == GanOptimizer.RMSprop ? "RMSprop" : "Adam", tensors, values ?? new Dictionary<string, double>());
     }
 

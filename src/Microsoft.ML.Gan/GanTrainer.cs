@@ -22,7 +22,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
         Options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
-    /// <summary>The options (a copy is taken at <see cref="Fit"/>).</summary>
+    /// <summary>The options (a copy is taken at <see cref="Fit(IDataView)"/>).</summary>
     public TOptions Options { get; }
 
     /// <summary>The default networks for data of <paramref name="features"/> values (and image shape, when known).</summary>
@@ -49,7 +49,25 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     /// <summary>Trains the GAN on the feature column of <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a known-size Single vector.</exception>
     /// <exception cref="ArgumentException">An option is invalid (named in the message), or the data is empty.</exception>
-    public GanGenerator Fit(IDataView input)
+    public GanGenerator Fit(IDataView input) => FitCore(input, resumeFrom: null);
+
+    /// <summary>
+    /// Continues a run from a checkpoint (a <c>checkpoint-epoch-NNNNN.zip</c> file, or a
+    /// <see cref="GanTrainerOptions.CheckpointDirectory"/> whose latest checkpoint is used) until the options'
+    /// <see cref="GanTrainerOptions.Epochs"/> or <see cref="GanTrainerOptions.Steps"/> are reached. With the same
+    /// seed, data and a fixed <see cref="GanTrainerOptions.Threads"/>, the result is bit-identical to an
+    /// uninterrupted run on the CPU.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="resumeFrom"/>.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is malformed (the entry at fault is named).</exception>
+    /// <exception cref="ArgumentException">An option that changes training differs from the checkpoint's (each one is named).</exception>
+    public GanGenerator Fit(IDataView input, string resumeFrom)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resumeFrom);
+        return FitCore(input, resumeFrom);
+    }
+
+    private GanGenerator FitCore(IDataView input, string? resumeFrom)
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = (TOptions)Options.Clone();
@@ -60,7 +78,8 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
         GanValidation.Validate(options, NeedsImages, imageShape, type.Size);
         var device = ResolveDevice(options);
 
-        var seed = options.Seed ?? context.Seed ?? Random.Shared.Next();
+        using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
+        var seed = options.Seed ?? checkpoint?.Seed ?? context.Seed ?? Random.Shared.Next();
         var previousThreads = torch.get_num_threads();
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         try
@@ -74,7 +93,6 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                 context.WriteLog(GetType().Name, $"Batch size {options.BatchSize} exceeds the {data.Rows} rows; using {data.Rows}.", ChannelMessageKind.Warning);
                 options.BatchSize = data.Rows;
             }
-            var scaling = DataScaler.Fit(data, options.Scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : options.Scaling);
             if (options.Generator is null || options.Discriminator is null)
             {
                 var defaults = DefaultNetworks(options, type.Size, imageShape);
@@ -82,8 +100,13 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                 options.Discriminator ??= defaults.Discriminator;
             }
             NetworkSpec generatorSpec = options.Generator, discriminatorSpec = options.Discriminator;
+            checkpoint?.CheckCompatible(options, seed, data.Rows, data.Columns);
+            // A resumed run keeps the scaling it started with, so its data is exactly the same.
+            var scaling = checkpoint?.Scaling
+                ?? DataScaler.Fit(data, options.Scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : options.Scaling);
 
-            using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape);
+            using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
+                                            scaling, checkpoint);
             var history = run.Train();
             return new GanGenerator(context, run.GeneratorNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
                 options.SaveTrainingState ? run.TakeTrainingState() : null);
@@ -172,6 +195,11 @@ internal static class GanValidation
         Require(o.WeightClip is null or > 0, nameof(o.WeightClip), "must be positive", o.WeightClip);
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
         Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);
+        Require(o.DivergenceLearningRateFactor is > 0 and <= 1, nameof(o.DivergenceLearningRateFactor), "must be in (0, 1]", o.DivergenceLearningRateFactor);
+        Require(o.MaxRollbacks >= 0, nameof(o.MaxRollbacks), "must be non-negative", o.MaxRollbacks);
+        Require(o.OnDivergence != DivergenceAction.RollBack || o.CheckpointDirectory is not null, nameof(o.CheckpointDirectory),
+                "must be set when OnDivergence is RollBack (roll-backs reload its checkpoints)", o.CheckpointDirectory);
+        Require(o.CheckpointEveryEpochs >= 1, nameof(o.CheckpointEveryEpochs), "must be at least 1", o.CheckpointEveryEpochs);
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
         Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);
         if (needsImages && imageShape is null)

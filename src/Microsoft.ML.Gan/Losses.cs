@@ -52,6 +52,9 @@ public static class GanLosses
         return probabilities ? F.binary_cross_entropy(scores, target) : F.binary_cross_entropy_with_logits(scores, target);
     }
 
+    /// <summary>Added under the square root of the gradient penalty's norm so its derivative is finite at 0.</summary>
+    public const double GradientNormEpsilon = 1e-12;
+
     /// <summary>
     /// WGAN-GP's penalty: mean over the batch of (‖∇ critic(x̂)‖₂ - 1)² at random points x̂ between real
     /// and generated samples. The gradient keeps its graph so the penalty trains the critic.
@@ -62,7 +65,10 @@ public static class GanLosses
         var mixed = (alpha * real + (1 - alpha) * fake.detach()).requires_grad_();
         var scores = critic(mixed);
         var gradient = torch.autograd.grad(new[] { scores }, new[] { mixed }, new[] { torch.ones_like(scores) }, createGraph: true)[0];
-        return (gradient.flatten(1).norm(2, new long[] { 1 }) - 1).square().mean();
+        // ‖g‖ = sqrt(Σg² + ε): the plain norm's derivative g/‖g‖ is 0/0 = NaN where the critic is flat
+        // (gradient exactly 0), which would poison every weight; ε = 1e-12 changes nothing measurable elsewhere.
+        var norm = (gradient.flatten(1).square().sum(new long[] { 1 }) + GradientNormEpsilon).sqrt();
+        return (norm - 1).square().mean();
     }
 
     /// <summary>

@@ -136,7 +136,11 @@ public class GanTrainerOptions
     public int[]? ImageShape { get; set; }
     /// <summary>Random seed; null falls back to the MLContext's seed.</summary>
     public int? Seed { get; set; }
-    /// <summary>Intra-op threads while training; null keeps libtorch's default (one per core, measured best).</summary>
+    /// <summary>
+    /// Intra-op threads while training. Null (default): chosen by timing real steps with one thread and with every
+    /// core, re-checked every minute, because a second thread helps large networks on an idle machine and hurts
+    /// when another process holds a core. Set it for bit-reproducible runs (thread counts change float rounding).
+    /// </summary>
     public int? Threads { get; set; }
     /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
     public string Device { get; set; } = "cpu";
@@ -146,6 +150,19 @@ public class GanTrainerOptions
     public string? SnapshotDirectory { get; set; }
     /// <summary>Epochs between snapshots.</summary>
     public int SnapshotEveryEpochs { get; set; } = 1;
+    /// <summary>
+    /// Folder for training checkpoints (<c>checkpoint-epoch-NNNNN.zip</c>, written atomically), from which
+    /// <c>Fit(data, resumeFrom)</c> continues a run exactly; null: none.
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+    /// <summary>Epochs between checkpoints (the last epoch always gets one when <see cref="CheckpointDirectory"/> is set).</summary>
+    public int CheckpointEveryEpochs { get; set; } = 1;
+    /// <summary>What to do when a loss becomes NaN or infinite (checked after every step).</summary>
+    public DivergenceAction OnDivergence { get; set; } = DivergenceAction.Stop;
+    /// <summary>Factor applied to both learning rates at each roll-back (<see cref="DivergenceAction.RollBack"/>).</summary>
+    public double DivergenceLearningRateFactor { get; set; } = 0.5;
+    /// <summary>Roll-backs allowed before training stops with <see cref="GanTrainingDivergedException"/>.</summary>
+    public int MaxRollbacks { get; set; } = 3;
     /// <summary>Keep the discriminator and optimizer state in saved models (to resume training later).</summary>
     public bool SaveTrainingState { get; set; }
     /// <summary>Stops training between steps (the model trained so far is returned).</summary>

@@ -36,7 +36,13 @@ internal sealed class ThreadTuner
     public static ThreadTuner? Create(int? configuredThreads, Action<string> log)
     {
         if (configuredThreads is not null || Environment.ProcessorCount < 2) return null;
-        var tuner = new ThreadTuner(new[] { 1, Environment.ProcessorCount }, log);
+        return ForCandidates(new[] { 1, Environment.ProcessorCount }, log);
+    }
+
+    /// <summary>A tuner over the given thread counts, starting its first probe.</summary>
+    internal static ThreadTuner ForCandidates(int[] candidates, Action<string> log)
+    {
+        var tuner = new ThreadTuner(candidates, log);
         tuner.StartProbe();
         return tuner;
     }

@@ -29,9 +29,20 @@ internal sealed class TrainingRun : IDisposable
     private readonly SnapshotWriter? snapshots;
     private readonly ThreadTuner? threadTuner;
 
+    private readonly int seed;
+    private readonly DataScaler scaling;
+    private readonly List<GanEpochMetrics> history = new();
+    private readonly int firstEpoch = 1;
+    private long generatorSteps;
+    private long discriminatorSteps;
+    private int rollbacks;
+    private double learningRateScale = 1;
+
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
-                       int seed, Device device, string source, int[]? imageShape)
+                       int seed, Device device, string source, int[]? imageShape, DataScaler scaling, TrainingCheckpoint? resumeFrom = null)
     {
+        this.seed = seed;
+        this.scaling = scaling;
         this.context = context;
         this.options = options;
         this.data = data;
@@ -53,10 +64,57 @@ internal sealed class TrainingRun : IDisposable
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+        if (resumeFrom is { } checkpoint)
+        {
+            // Built from the seed as a fresh run is (same draws from the global generator), then overwritten.
+            Restore(checkpoint);
+            firstEpoch = checkpoint.Epoch + 1;
+        }
         if (device == Device.CPU) threadTuner = ThreadTuner.Create(options.Threads, message => context.WriteLog(source, message));
     }
 
     public Sequential GeneratorNetwork { get; }
+
+    /// <summary>Puts weights, optimizer moments, random streams, counters and history back as the checkpoint holds them.</summary>
+    private void Restore(TrainingCheckpoint checkpoint)
+    {
+        GeneratorNetwork.load_state_dict(checkpoint.Generator);
+        discriminator.load_state_dict(checkpoint.Discriminator);
+        generatorOptimizer.load_state_dict(checkpoint.GeneratorOptimizer);
+        discriminatorOptimizer.load_state_dict(checkpoint.DiscriminatorOptimizer);
+        random.set_state(checkpoint.NoiseGeneratorState);
+        torch.set_rng_state(checkpoint.GlobalGeneratorState);
+        history.Clear();
+        history.AddRange(checkpoint.History);
+        generatorSteps = checkpoint.GeneratorSteps;
+        discriminatorSteps = checkpoint.DiscriminatorSteps;
+    }
+
+    /// <summary>Stops, or rolls back to the latest checkpoint with lower learning rates; returns the epoch to continue after.</summary>
+    private int HandleDivergence(int epoch)
+    {
+        var message = $"A loss became NaN or infinite in epoch {epoch} (after generator step {generatorSteps}).";
+        var lastGood = history.Count > 0 ? history[^1] : null;
+        if (options.OnDivergence == DivergenceAction.Stop) throw new GanTrainingDivergedException(message, epoch, generatorSteps, lastGood);
+        if (rollbacks >= options.MaxRollbacks)
+        {
+            throw new GanTrainingDivergedException($"{message} {rollbacks} roll-back(s) did not help (MaxRollbacks = {options.MaxRollbacks}).", epoch, generatorSteps, lastGood);
+        }
+        var directory = options.CheckpointDirectory!;
+        if (!Directory.Exists(directory) || Directory.GetFiles(directory, "checkpoint-epoch-*.zip").Length == 0)
+        {
+            throw new GanTrainingDivergedException($"{message} There is no checkpoint in '{directory}' to roll back to yet.", epoch, generatorSteps, lastGood);
+        }
+        using var checkpoint = TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(directory));
+        Restore(checkpoint);
+        rollbacks++;
+        learningRateScale *= options.DivergenceLearningRateFactor;
+        generatorOptimizer.LearningRate = options.GeneratorLearningRate * learningRateScale;
+        discriminatorOptimizer.LearningRate = options.DiscriminatorLearningRate * learningRateScale;
+        context.WriteLog(source, $"{message} Rolled back to epoch {checkpoint.Epoch}; learning rates now x{learningRateScale:G3} " +
+                                 $"(generator {generatorOptimizer.LearningRate:G3}, discriminator {discriminatorOptimizer.LearningRate:G3}).", ChannelMessageKind.Warning);
+        return checkpoint.Epoch;
+    }
 
     private Optimizer MakeOptimizer(Module network, double lr, double beta1, double beta2, double weightDecay) => options.Optimizer switch
     {
@@ -71,13 +129,12 @@ internal sealed class TrainingRun : IDisposable
         var k = options.DiscriminatorStepsPerGeneratorStep;
         var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
         var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
-        var history = new List<GanEpochMetrics>();
-        long generatorSteps = 0;
-        var discriminatorSteps = 0L;
+        if (firstEpoch > 1) context.WriteLog(source, $"Resuming after epoch {firstEpoch - 1} (generator step {generatorSteps}).");
         context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}.");
-        snapshots?.Write(0, GeneratorNetwork, device);
+        if (firstEpoch == 1) snapshots?.Write(0, GeneratorNetwork, device);
 
-        for (var epoch = 1; epoch <= epochs && generatorSteps < totalSteps; epoch++)
+        var diverged = false;
+        for (var epoch = firstEpoch; epoch <= epochs && generatorSteps < totalSteps; epoch++)
         {
             var clock = Stopwatch.StartNew();
             // Sums stay on the device and are read once per epoch: no host round trip per step.
@@ -110,6 +167,18 @@ internal sealed class TrainingRun : IDisposable
                     generatorSteps++;
                 }
                 threadTuner?.StepFinished(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
+                // NaN weights show up in the next step's losses, so checking the sums catches both within a step.
+                if (!sums.AllFinite())
+                {
+                    diverged = true;
+                    break;
+                }
+            }
+            if (diverged)
+            {
+                epoch = HandleDivergence(epoch); // the loop continues with the epoch after the checkpoint's
+                diverged = false;
+                continue;
             }
 
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
@@ -121,6 +190,14 @@ internal sealed class TrainingRun : IDisposable
                 SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds),
             });
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, GeneratorNetwork, device);
+            var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
+            if (options.CheckpointDirectory is { } directory && !options.CancellationToken.IsCancellationRequested &&
+                (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
+            {
+                var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
+                                                    GeneratorNetwork, discriminator, generatorOptimizer, discriminatorOptimizer, random);
+                context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
+            }
             if (options.CancellationToken.IsCancellationRequested)
             {
                 context.WriteLog(source, $"Cancelled after epoch {epoch}; returning the generator trained so far.", ChannelMessageKind.Warning);
@@ -238,6 +315,13 @@ internal sealed class EpochSums : IDisposable
     {
         generatorLoss.add_(loss.detach());
         GeneratorSteps++;
+    }
+
+    /// <summary>Whether every sum is finite (one read from the device).</summary>
+    public bool AllFinite()
+    {
+        using var scope = torch.NewDisposeScope();
+        return float.IsFinite((discriminatorLoss + realScore + fakeScore + generatorLoss).item<float>());
     }
 
     public GanEpochMetrics Read(int epoch, long step, double seconds)

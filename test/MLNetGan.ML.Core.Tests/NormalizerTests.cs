@@ -105,3 +105,44 @@ public sealed class NormalizerTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'X' has 3 values per row but the normalizer was trained on 2*");
     }
 }
+
+/// <summary>Sparse vector columns through the normalizers and the editor they use (review defects).</summary>
+public sealed class SparseVectorTests
+{
+    public class SparseRow
+    {
+        [VectorType(4)]
+        public VBuffer<double> X { get; set; }
+    }
+
+    [Fact]
+    public void Dense_editor_over_a_buffer_that_held_a_shorter_sparse_vector()
+    {
+        var buffer = new VBuffer<double>(4, 1, new[] { 7.0, 0, 0, 0 }, new[] { 2 });
+        var editor = VBufferEditor.Create(ref buffer, 4);
+        editor.Indices.Length.Should().Be(0);
+        editor.Values.Length.Should().Be(4);
+        for (var i = 0; i < 4; i++) editor.Values[i] = i;
+        buffer = editor.Commit();
+        buffer.IsDense.Should().BeTrue();
+        buffer.DenseValues().Should().Equal(0, 1, 2, 3);
+    }
+
+    [Fact]
+    public void NormalizeMinMax_densifies_sparse_double_vectors_row_after_row()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(new[]
+        {
+            new SparseRow { X = new VBuffer<double>(4, 2, new[] { 4.0, 8.0 }, new[] { 0, 3 }) },
+            new SparseRow { X = new VBuffer<double>(4, 1, new[] { 2.0 }, new[] { 1 }) },
+            new SparseRow { X = new VBuffer<double>(4, new[] { 1.0, 1.0, 1.0, 1.0 }) },
+        });
+        var rows = ViewReader.Vectors<double>(ml.Transforms.NormalizeMinMax("X", fixZero: false).Fit(data).Transform(data), "X");
+        rows.Should().HaveCount(3);
+        // Per slot: slot 0 spans [0, 4], slot 1 [0, 2], slot 2 [0, 1], slot 3 [0, 8].
+        rows[0].Should().Equal(1, 0, 0, 1);
+        rows[1].Should().Equal(0, 1, 0, 0);
+        rows[2].Should().Equal(0.25, 0.5, 1, 0.125);
+    }
+}

@@ -81,10 +81,9 @@ public sealed class ErrorTests
         act.Should().Throw<TorchException>().WithMessage("*Float*Double*");
     }
 
-    [Fact]
+    [CpuOnlyLibtorchFact]
     public void Requesting_cuda_without_cuda_fails_clearly()
     {
-        if (torch.cuda.is_available()) return; // only meaningful on a CPU-only libtorch, as in CI
         using var t = torch.ones(2);
         var act = () => t.to(new Device(DeviceType.CUDA, 0));
         act.Should().Throw<TorchException>().WithMessage("*CUDA*");

@@ -50,10 +50,9 @@ public sealed class BadInputTests
         unsupported.Should().Throw<ArgumentException>().WithMessage("*28x28 and 64x64*1x1*");
     }
 
-    [Fact]
+    [CpuOnlyLibtorchFact]
     public void Cuda_without_cuda_fails_clearly_unless_falling_back()
     {
-        if (MLNetGan.Torch.torch.cuda.is_available()) return; // CI and Debian's libtorch are CPU-only
         var options = Tiny();
         options.Device = "cuda";
         var act = () => Ml.Gan().Trainers.Vanilla(options).Fit(Ring());

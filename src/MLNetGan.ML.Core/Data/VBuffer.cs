@@ -132,9 +132,15 @@ public static class VBufferEditor
             if (keepOldOnResize && values is not null) Array.Copy(values, fresh, Math.Min(values.Length, fresh.Length));
             values = fresh;
         }
-        var indices = destination.IndicesArray;
         var needIndices = count < newLength || requireIndicesOnDense;
-        if (needIndices && (indices is null || indices.Length < count)) indices = new int[count];
+        // A dense editor has no indices to fill, whatever the buffer held before (it may have been a
+        // sparse vector with fewer indices than this vector has values).
+        int[]? indices = null;
+        if (needIndices)
+        {
+            indices = destination.IndicesArray;
+            if (indices is null || indices.Length < count) indices = new int[count];
+        }
         return new VBufferEditor<T>(newLength, count, values!, indices, created);
     }
 

@@ -287,11 +287,14 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
                 if (isDouble)
                 {
                     var g = input.GetGetter<VBuffer<double>>(column);
+                    // Read into a buffer of our own: the output may reuse the caller's arrays, which a sparse
+                    // input must not share while it is being densified.
+                    VBuffer<double> read = default;
                     return (ValueGetter<VBuffer<double>>)((ref VBuffer<double> value) =>
                     {
-                        g(ref value);
+                        g(ref read);
                         var editor = VBufferEditor.Create(ref value, scale.Length);
-                        value.CopyTo(editor.Values);
+                        read.CopyTo(editor.Values);
                         for (var i = 0; i < scale.Length; i++) editor.Values[i] = (editor.Values[i] - offset[i]) * scale[i];
                         value = editor.Commit();
                     });

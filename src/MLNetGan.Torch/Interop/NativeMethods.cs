@@ -25,6 +25,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_inference_mode_enter(out IntPtr guard);
     [DllImport(Library)] internal static extern int mng_inference_mode_exit(IntPtr guard);
     [DllImport(Library)] internal static extern int mng_generator_new(ulong seed, out IntPtr generator);
+    [DllImport(Library)] internal static extern int mng_generator_get_state(GeneratorHandle generator, out IntPtr state);
+    [DllImport(Library)] internal static extern int mng_generator_set_state(GeneratorHandle generator, TensorHandle state);
 
     // Lifecycle and metadata.
     [DllImport(Library)] internal static extern int mng_tensor_from_data(void* data, long byteCount, int dtype, long* shape, int ndim, out IntPtr result);
@@ -113,8 +115,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_gt_scalar(TensorHandle x, double s, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_ge_scalar(TensorHandle x, double s, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_leaky_relu(TensorHandle x, double slope, out IntPtr result);
-    [DllImport(Library)] internal static extern int mng_softmax(TensorHandle x, double dim, out IntPtr result);
-    [DllImport(Library)] internal static extern int mng_log_softmax(TensorHandle x, double dim, out IntPtr result);
+    [DllImport(Library)] internal static extern int mng_softmax(TensorHandle x, long dim, out IntPtr result);
+    [DllImport(Library)] internal static extern int mng_log_softmax(TensorHandle x, long dim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_softplus(TensorHandle x, double beta, double threshold, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_clamp(TensorHandle x, int hasMin, double min, int hasMax, double max, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_where(TensorHandle condition, TensorHandle a, TensorHandle b, out IntPtr result);
