@@ -13,6 +13,8 @@ internal static class DcganEpoch
     public static void Run(string dataFolder, int threads)
     {
         var ml = new MLContext(seed: 1);
+        // FAST_CONV_TRANSPOSE=0 runs libtorch's own transposed convolution (to separate its rounding from the trajectory).
+        if (Environment.GetEnvironmentVariable("FAST_CONV_TRANSPOSE") == "0") MLNetGan.Torch.torch.backends.cpu.fast_conv_transpose = false;
         var images = Directory.GetFiles(dataFolder, "*images-idx3-ubyte*").First();
         var data = ml.Data.Cache(ml.Data.LoadFromMnistIdx(images));
         var epochs = int.Parse(Environment.GetEnvironmentVariable("DCGAN_EPOCHS") ?? "2", System.Globalization.CultureInfo.InvariantCulture);

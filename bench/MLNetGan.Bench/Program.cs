@@ -22,6 +22,7 @@ switch (mode)
     case "mlp-step": MlpStep(); break;
     case "blas": Blas(); break;
     case "cursor": CursorThroughput.Run(); return 0;
+    case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
     default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
@@ -108,4 +109,15 @@ void Blas()
         layer.zero_grad();
         layer.forward(batch).sum().backward();
     }, 1_000, 5));
+}
+
+void ConvPeak()
+{
+    // The DCGAN step's largest convolution (the 28x28 generator's middle layer, as oneDNN runs it: 128 images,
+    // 128 -> 256 channels, 4x4 kernel, stride 2, 14x14 -> 7x7): oneDNN's achievable rate on this CPU.
+    using var x = torch.randn(128, 128, 14, 14);
+    using var w = torch.randn(256, 128, 4, 4);
+    var ns = Measure(() => { using var y = F.conv2d(x, w, null, (2, 2), (1, 1)); }, 3, 9);
+    var gflop = 2.0 * 128 * 256 * 128 * 16 * 7 * 7 / 1e9;
+    Console.WriteLine(JsonSerializer.Serialize(new { impl = "csharp", name = $"conv_peak_threads{threads}", gflops_per_s = Math.Round(gflop / (ns / 1e9), 1) }));
 }

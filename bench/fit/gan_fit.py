@@ -136,18 +136,6 @@ elif workload == "generate":
         # 256 rows per batch: the fastest chunk for both sides (activations stay small enough to reuse memory).
         for start in range(0, steps, 256):
             g(torch.randn(min(256, steps - start), 100, generator=random)).numpy().copy()
-elif workload == "conv-peak":
-    # Achievable oneDNN convolution rate on this CPU: a large 3x3 convolution, forward only, median of `steps` runs.
-    x, w = torch.randn(64, 128, 14, 14), torch.randn(256, 128, 3, 3)
-    F.conv2d(x, w, padding=1)
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        F.conv2d(x, w, padding=1)
-        times.append(time.perf_counter() - t0)
-    gflop = 2 * 64 * 256 * 128 * 9 * 14 * 14 / 1e9
-    print(json.dumps({"impl": "pytorch", "workload": workload, "gflops_per_s": round(gflop / sorted(times)[len(times) // 2], 1), "threads": torch.get_num_threads()}))
-    sys.exit(0)
 else:
     sys.exit(f"unknown workload {workload}")
 seconds = time.perf_counter() - started

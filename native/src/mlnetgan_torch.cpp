@@ -894,8 +894,10 @@ struct AdamScalars {
   float weight_decay, beta1, one_minus_beta1, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size;
 };
 
-// The elementwise Adam update. PyTorch's CPU kernels run in float with FMA for add-with-alpha
-// (vec::fmadd), so std::fma reproduces them. The body is compiled for three instruction sets and the
+// The elementwise Adam update. PyTorch's CPU kernels run in float, with FMA for add-with-alpha
+// (vec::fmadd) and for addcmul (Debian's build contracts self + (value * t1) * t2 into one FMA;
+// FusedAdamTests pins this bit for bit), so std::fma reproduces them and nothing else is contracted
+// (-ffp-contract=off). The body is compiled for three instruction sets and the
 // best one the CPU supports is picked at run time: with FMA/AVX the compiler vectorizes it; the
 // portable build stays correct, only slower (its std::fma is a library call).
 #define MNG_ADAM_UPDATE_BODY                                                                          \
@@ -903,7 +905,7 @@ struct AdamScalars {
     for (int64_t j = 0; j < n; ++j) {                                                                \
       const float gj = g[j];                                                                         \
       const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                             \
-      const float vj = v[j] * s.beta2 + s.one_minus_beta2 * gj * gj;                                 \
+      const float vj = std::fma(s.one_minus_beta2 * gj, gj, v[j] * s.beta2);                                \
       m[j] = mj;                                                                                     \
       v[j] = vj;                                                                                     \
       p[j] = p[j] + s.neg_step_size * mj / (std::sqrt(vj) / s.bias_correction2_sqrt + s.eps);        \
@@ -913,7 +915,7 @@ struct AdamScalars {
   for (int64_t j = 0; j < n; ++j) {                                                                  \
     const float gj = s.weight_decay != 0 ? std::fma(s.weight_decay, p[j], g[j]) : g[j];              \
     const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                               \
-    const float vj = v[j] * s.beta2 + s.one_minus_beta2 * gj * gj;                                   \
+    const float vj = std::fma(s.one_minus_beta2 * gj, gj, v[j] * s.beta2);                                  \
     m[j] = mj;                                                                                       \
     v[j] = vj;                                                                                       \
     float second = vj;                                                                               \

@@ -1,5 +1,6 @@
 namespace MLNetGan.Gan.Tests;
 
+[Collection(nameof(ProcessWideState))] // bit-identical runs need libtorch's global generator to themselves
 public sealed class DivergenceTests
 {
     private sealed class Point

@@ -6,7 +6,7 @@ using MLNetGan.Torch.Modules;
 namespace MLNetGan.Gan.Tests;
 
 /// <summary>Defects found in review (issue 9), each pinned by a test that failed before its fix.</summary>
-[Collection(nameof(NativeMemoryCounting))]
+[Collection(nameof(ProcessWideState))]
 public sealed class ReviewDefectTests
 {
     private static (MLContext Ml, IDataView Data, GanGenerator Model) WithTrainingState()
@@ -48,7 +48,7 @@ public sealed class ReviewDefectTests
         using var saved = new MemoryStream();
         using (model) ml.Model.Save(model, data.Schema, saved);
         using var corrupt = Rewrite(saved, "discriminator.safetensors", bytes => bytes[..(bytes.Length / 2)]);
-        var before = torch.LiveTensorCount;
+        var before = ProcessWideState.SettledLiveTensorCount();
         var load = () => ml.Model.Load(corrupt, out _);
         load.Should().Throw<InvalidDataException>().WithMessage("*discriminator.safetensors*");
         torch.LiveTensorCount.Should().Be(before, "the generator built before the failure is disposed");
@@ -66,7 +66,7 @@ public sealed class ReviewDefectTests
             json["options"]!.AsObject().Remove("discriminator");
             return System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
         });
-        var before = torch.LiveTensorCount;
+        var before = ProcessWideState.SettledLiveTensorCount();
         var load = () => ml.Model.Load(edited, out _);
         load.Should().Throw<InvalidDataException>().WithMessage("*training state*no discriminator*");
         torch.LiveTensorCount.Should().Be(before);
@@ -105,6 +105,19 @@ public sealed class ReviewDefectTests
     }
 }
 
-/// <summary>Tests that compare the native live-tensor count run one at a time.</summary>
-[CollectionDefinition(nameof(NativeMemoryCounting), DisableParallelization = true)]
-public sealed class NativeMemoryCounting { }
+/// <summary>
+/// Tests that depend on process-wide state (libtorch's global generator, which weight initialization and
+/// dropout draw from, and the native live-tensor count) run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(nameof(ProcessWideState), DisableParallelization = true)]
+public sealed class ProcessWideState
+{
+    /// <summary>Lets finalizers of earlier tests' tensors run, so the live count moves only with this test.</summary>
+    public static long SettledLiveTensorCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return MLNetGan.Torch.torch.LiveTensorCount;
+    }
+}
