@@ -55,6 +55,7 @@ internal sealed class TrainingRun : IDisposable
         GeneratorNetwork.to(device);
         discriminator.to(device);
         discriminatorParameters = discriminator.parameters().ToArray();
+        NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, device);
         random = new Generator((ulong)seed + 1);
         realData = torch.tensor(data.Values, data.Rows, data.Columns).to(device).DetachFromDisposeScope();
         probabilities = discriminatorSpec.EndsWithSigmoid;
@@ -341,5 +342,54 @@ internal sealed class EpochSums : IDisposable
         realScore.Dispose();
         fakeScore.Dispose();
         generatorLoss.Dispose();
+    }
+}
+
+/// <summary>Checks that the two networks fit the data and each other before the first step, with errors that name the network.</summary>
+internal static class NetworkShapes
+{
+    public static void Check(Sequential generator, Sequential discriminator, int latentDimension, int features, Device device)
+    {
+        // Evaluation mode: BatchNorm uses (and leaves) its running statistics and dropout draws nothing,
+        // so this probe changes neither the weights' future nor any random stream.
+        generator.eval();
+        discriminator.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var output = Probe(generator, torch.zeros(new long[] { 2, latentDimension }, device: device), "generator",
+                               $"a batch of latent vectors of {latentDimension} values (option LatentDimension)");
+            var perRow = output.numel() / 2;
+            if (output.size(0) != 2 || perRow != features)
+            {
+                throw new ArgumentException($"Option Generator: the generator turns 2 latent vectors into shape [{string.Join(", ", output.shape)}], " +
+                                            $"but the feature column has {features} values per row; its last layer must produce {features}.", "options");
+            }
+            var scores = Probe(discriminator, torch.zeros(new long[] { 2, features }, device: device), "discriminator", $"rows of {features} feature values");
+            if (scores.size(0) != 2 || scores.numel() != 2)
+            {
+                throw new ArgumentException($"Option Discriminator: the discriminator turns 2 rows into shape [{string.Join(", ", scores.shape)}]; " +
+                                            "it must output one score per row (its last layer needs 1 output).", "options");
+            }
+        }
+        finally
+        {
+            generator.train();
+            discriminator.train();
+        }
+    }
+
+    private static Tensor Probe(Sequential network, Tensor input, string name, string expected)
+    {
+        try
+        {
+            return network.forward(input);
+        }
+        catch (Exception e) when (e is TorchException or ArgumentException)
+        {
+            var option = name == "generator" ? "Generator" : "Discriminator";
+            throw new ArgumentException($"Option {option}: the {name} does not accept {expected}: {e.Message}", "options", e);
+        }
     }
 }

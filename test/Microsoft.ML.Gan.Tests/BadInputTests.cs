@@ -123,3 +123,37 @@ public sealed class BadInputTests
         act.Should().Throw<InvalidOperationException>().WithMessage("*does not produce images*");
     }
 }
+
+/// <summary>Networks that do not fit the data or each other are refused before the first step, naming the network.</summary>
+public sealed class NetworkShapeTests
+{
+    private static readonly MLContext Ml = new(seed: 1);
+
+    private static VanillaGanOptions With(NetworkSpec? generator = null, NetworkSpec? discriminator = null) => new()
+    {
+        Epochs = 1, BatchSize = 16, LatentDimension = 3, Generator = generator, Discriminator = discriminator,
+    };
+
+    [Fact]
+    public void Generator_input_must_be_the_latent_size()
+    {
+        var act = () => Ml.Gan().Trainers.Vanilla(With(generator: NetworkSpec.Mlp(new long[] { 5, 8, 2 }, () => LayerSpec.ReLU()))).Fit(Ml.Gan().Datasets.GaussianRing(64, seed: 1));
+        act.Should().Throw<ArgumentException>().WithMessage("Option Generator: the generator does not accept a batch of latent vectors of 3 values*");
+    }
+
+    [Fact]
+    public void Generator_output_must_be_the_feature_width()
+    {
+        var act = () => Ml.Gan().Trainers.Vanilla(With(generator: NetworkSpec.Mlp(new long[] { 3, 8, 4 }, () => LayerSpec.ReLU()))).Fit(Ml.Gan().Datasets.GaussianRing(64, seed: 1));
+        act.Should().Throw<ArgumentException>().WithMessage("Option Generator:*shape [2, 4]*2 values per row*");
+    }
+
+    [Fact]
+    public void Discriminator_must_read_the_features_and_output_one_score()
+    {
+        var wrongInput = () => Ml.Gan().Trainers.Vanilla(With(discriminator: NetworkSpec.Mlp(new long[] { 7, 8, 1 }, () => LayerSpec.ReLU()))).Fit(Ml.Gan().Datasets.GaussianRing(64, seed: 1));
+        wrongInput.Should().Throw<ArgumentException>().WithMessage("Option Discriminator: the discriminator does not accept rows of 2 feature values*");
+        var twoScores = () => Ml.Gan().Trainers.Vanilla(With(discriminator: NetworkSpec.Mlp(new long[] { 2, 8, 2 }, () => LayerSpec.ReLU()))).Fit(Ml.Gan().Datasets.GaussianRing(64, seed: 1));
+        twoScores.Should().Throw<ArgumentException>().WithMessage("Option Discriminator:*one score per row*");
+    }
+}

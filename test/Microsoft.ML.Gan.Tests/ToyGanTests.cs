@@ -13,6 +13,7 @@ public sealed class ToyGanTests
         var options = GanPresets.SineLesson();
         options.Scaling = DataScaling.Auto;
         options.Epochs = 200;
+        options.Threads = 1; // a fixed count keeps the run deterministic (the default tuner's choice depends on machine load)
         using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
 
         var points = TestData.Points(model.Generate(2000, seed: 3));
@@ -28,6 +29,7 @@ public sealed class ToyGanTests
         var ml = new MLContext(seed: 2);
         var data = ml.Gan().Datasets.SwissRoll(10_000, seed: 2);
         var options = GanPresets.SwissRollHomework(); // the homework's exact settings: 10,000 steps
+        options.Threads = 1; // deterministic, as above
         using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
 
         var generated = TestData.Points(model.Generate(3000, seed: 9));
