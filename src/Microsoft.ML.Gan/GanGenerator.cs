@@ -39,6 +39,9 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         this.trainingState = trainingState;
     }
 
+    /// <summary>The context the model was trained or loaded with (it logs there).</summary>
+    internal MLContext Context => context;
+
     /// <summary>The options the model was trained with (defaults filled in).</summary>
     public GanTrainerOptions Options { get; }
     /// <summary>Per-epoch losses and scores.</summary>
@@ -280,7 +283,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         {
             var state = info.HasTrainingState ? ReadTrainingState(ctx, options) : null;
             var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
-            return new GanGenerator(new MLContext(info.Seed), network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
+            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
         }
         catch
         {

@@ -38,6 +38,7 @@ public sealed class GeneratorTests
         ml.Model.Save(model, data.Schema, stream);
         stream.Position = 0;
         using var loaded = (GanGenerator)ml.Model.Load(stream, out var schema);
+        loaded.Context.Should().BeSameAs(ml, "a loaded model belongs to the context that loaded it (and logs there)");
 
         schema["Features"].Type.Should().Be(data.Schema["Features"].Type);
         ViewValues(loaded.Generate(256, seed: 11)).Should().Equal(ViewValues(model.Generate(256, seed: 11)));

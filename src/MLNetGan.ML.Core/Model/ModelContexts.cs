@@ -69,14 +69,17 @@ public sealed class ModelLoadContext
 {
     private readonly ZipArchive archive;
 
-    internal ModelLoadContext(ZipArchive archive, string directory, string componentId, int formatVersion)
+    internal ModelLoadContext(ZipArchive archive, string directory, string componentId, int formatVersion, MLContext context)
     {
         this.archive = archive;
+        Context = context;
         Directory = directory;
         ComponentId = componentId;
         FormatVersion = formatVersion;
     }
 
+    /// <summary>The context loading the model: loaded components log to it and use its catalogs.</summary>
+    public MLContext Context { get; }
     /// <summary>This component's folder.</summary>
     public string Directory { get; }
     /// <summary>The component id stored in the file.</summary>
@@ -122,7 +125,7 @@ public sealed class ModelLoadContext
     public ITransformer LoadSubComponent(string name)
     {
         ModelEntryNames.ValidateEntryName(name);
-        return ModelComponentCatalog.LoadComponent(archive, Directory + "/" + name);
+        return ModelComponentCatalog.LoadComponent(archive, Directory + "/" + name, Context);
     }
 
     /// <summary>Throws unless the stored format version is between 1 and <paramref name="maximum"/>.</summary>
@@ -220,7 +223,7 @@ public static class ModelComponentCatalog
         }
     }
 
-    internal static ITransformer LoadComponent(ZipArchive archive, string directory)
+    internal static ITransformer LoadComponent(ZipArchive archive, string directory, MLContext context)
     {
         var headerEntry = archive.GetEntry(directory + "/" + ModelEntryNames.ComponentFile)
             ?? throw new InvalidDataException($"Model file has no component at '{directory}'.");
@@ -242,7 +245,7 @@ public static class ModelComponentCatalog
         }
         try
         {
-            return loader(new ModelLoadContext(archive, directory, header.Id, header.Version));
+            return loader(new ModelLoadContext(archive, directory, header.Id, header.Version, context));
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

@@ -99,7 +99,7 @@ public sealed class ModelOperationsCatalog
             }
             if (manifest.Root != RootDirectory) throw new InvalidDataException("manifest names an unexpected root component folder.");
             inputSchema = manifest.HasSchema ? ReadSchema(archive) : new DataViewSchema.Builder().ToSchema();
-            var model = ModelComponentCatalog.LoadComponent(archive, RootDirectory);
+            var model = ModelComponentCatalog.LoadComponent(archive, RootDirectory, context);
             context.WriteLog(nameof(ModelOperationsCatalog), $"Loaded {model.GetType().Name}.");
             return model;
         }
