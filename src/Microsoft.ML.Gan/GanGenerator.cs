@@ -22,6 +22,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     private readonly Sequential network;
     private readonly List<GanEpochMetrics> history;
     private GanTrainingState? trainingState;
+    private readonly GanTrainerOptions trainedWith;
 
     internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, GanTrainerOptions options,
                           List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState)
@@ -31,7 +32,9 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         network.eval();
         GeneratorArchitecture = architecture;
         Scaling = scaling;
-        Options = options;
+        Settings = GanGeneratorSettings.From(options);
+        // A private copy without runtime hooks: later changes to the caller's object cannot reach the model.
+        trainedWith = GanOptionsJson.Copy(options);
         this.history = history;
         FeatureType = featureType;
         ImageShape = imageShape;
@@ -42,8 +45,15 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     /// <summary>The context the model was trained or loaded with (it logs there).</summary>
     internal MLContext Context => context;
 
-    /// <summary>The options the model was trained with (defaults filled in).</summary>
-    public GanTrainerOptions Options { get; }
+    /// <summary>What the generator needs to produce rows: latent size, noise, column names. Immutable.</summary>
+    public GanGeneratorSettings Settings { get; }
+
+    /// <summary>
+    /// A copy of the options the model was trained with (defaults filled in), as a record of how it was trained.
+    /// Each call returns a new copy, so changing it changes nothing in the model; progress and cancellation
+    /// hooks are not kept.
+    /// </summary>
+    public GanTrainerOptions Options => GanOptionsJson.Copy(trainedWith);
     /// <summary>Per-epoch losses and scores.</summary>
     public IReadOnlyList<GanEpochMetrics> History => history;
     /// <summary>The generator's layers.</summary>
@@ -57,7 +67,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     /// <summary>The training seed; also the default noise seed of <see cref="RowToRowTransformerBase.Transform"/>.</summary>
     public int Seed { get; }
     /// <summary>Size of the latent vectors.</summary>
-    public int LatentDimension => Options.LatentDimension;
+    public int LatentDimension => Settings.LatentDimension;
     /// <summary>Whether the discriminator and optimizer states are kept (and saved) for resuming training.</summary>
     public bool HasTrainingState => trainingState is not null;
 
@@ -93,7 +103,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         using var generator = new Generator((ulong)(uint)seed);
         using var scope = torch.NewDisposeScope();
-        return LatentNoise.Sample(Options.Noise, count, LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
+        return LatentNoise.Sample(Settings.Noise, count, LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
     }
 
     /// <summary><paramref name="count"/> generated rows, as a data view whose column has the training column's name and type.</summary>
@@ -141,8 +151,8 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
         var width = FeatureType.Size;
         var items = Enumerable.Range(0, rows).Select(r => new GeneratedRow { Features = values.AsSpan(r * width, width).ToArray() }).ToList();
         var definition = SchemaDefinition.Create(typeof(GeneratedRow), SchemaDefinition.Direction.Read);
-        definition[nameof(GeneratedRow.Features)].ColumnName = Options.FeatureColumnName;
-        definition[Options.FeatureColumnName].ColumnType = FeatureType;
+        definition[nameof(GeneratedRow.Features)].ColumnName = Settings.FeatureColumnName;
+        definition[Settings.FeatureColumnName].ColumnType = FeatureType;
         return context.Data.LoadFromEnumerable(items, definition);
     }
 
@@ -182,7 +192,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
                 }
                 latent = column;
             }
-            outputs = new[] { new DataViewSchema.DetachedColumn(parent.Options.GeneratedColumnName, parent.FeatureType) };
+            outputs = new[] { new DataViewSchema.DetachedColumn(parent.Settings.GeneratedColumnName, parent.FeatureType) };
         }
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
@@ -238,7 +248,7 @@ public sealed class GanGenerator : RowToRowTransformerBase, IDisposable
     public override void Save(ModelSaveContext ctx)
     {
         ctx.SetComponent(ComponentId, FormatVersion);
-        var (kind, optionsJson) = GanOptionsJson.Serialize(Options);
+        var (kind, optionsJson) = GanOptionsJson.Serialize(trainedWith);
         var info = new ModelInfo
         {
             FormatVersion = FormatVersion,

@@ -229,6 +229,13 @@ internal static class GanOptionsJson
         return (kind, JsonSerializer.SerializeToElement(options, options.GetType(), GanJson.Options));
     }
 
+    /// <summary>A deep copy through JSON: runtime hooks (progress, cancellation) are left behind.</summary>
+    public static GanTrainerOptions Copy(GanTrainerOptions options)
+    {
+        var (kind, json) = Serialize(options);
+        return Deserialize(kind, json);
+    }
+
     public static GanTrainerOptions Deserialize(string kind, JsonElement json)
     {
         var type = Kinds.FirstOrDefault(k => k.Kind == kind).Type ?? throw new InvalidDataException($"Unknown GAN options kind '{kind}'.");

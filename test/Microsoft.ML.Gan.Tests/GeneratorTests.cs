@@ -187,3 +187,28 @@ public sealed class GeneratorTests
         gp.History.Should().OnlyContain(h => double.IsFinite(h.DiscriminatorLoss));
     }
 }
+
+/// <summary>A trained model owns its settings: the options object it came from, or one it hands out, cannot change it.</summary>
+public sealed class GeneratorSettingsTests
+{
+    [Fact]
+    public void Changing_options_after_training_changes_nothing_in_the_model()
+    {
+        var ml = new MLContext(seed: 6);
+        var data = ml.Gan().Datasets.GaussianRing(256, seed: 6);
+        var options = new VanillaGanOptions { Epochs = 1, BatchSize = 64, LatentDimension = 3, HiddenLayers = new[] { 8 } };
+        using var model = ml.Gan().Trainers.Vanilla(options).Fit(data);
+        var before = TestData.Points(model.Generate(50, seed: 1));
+
+        options.LatentDimension = 99;             // the object the trainer was configured with
+        options.GeneratedColumnName = "Other";
+        var handedOut = model.Options;            // the model's record of its training
+        handedOut.LatentDimension = 42;
+        handedOut.FeatureColumnName = "Else";
+
+        model.Settings.Should().Be(new GanGeneratorSettings(3, NoiseDistribution.Normal, "Features", "Generated"));
+        model.Options.LatentDimension.Should().Be(3);
+        TestData.Points(model.Generate(50, seed: 1)).Should().Equal(before);
+        model.Transform(data).Schema.GetColumnOrNull("Generated").Should().NotBeNull();
+    }
+}
