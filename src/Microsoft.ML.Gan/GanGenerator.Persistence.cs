@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.ML.Data;
+using MLNetGan.Torch;
+using MLNetGan.Torch.Modules;
+using MLNetGan.Torch.Optimizers;
+using MLNetGan.Torch.Serialization;
+
+namespace Microsoft.ML.Gan;
+
+// Saving and loading: generator.json (architecture as data, options, scaling, history) and safetensors
+// entries; loading rebuilds the layers from their description and never runs code from the file.
+public sealed partial class GanGenerator
+{
+    private sealed class ModelInfo
+    {
+        public int FormatVersion { get; set; }
+        public string OptionsKind { get; set; } = "";
+        public JsonElement Options { get; set; }
+        public NetworkSpec Generator { get; set; } = new(Array.Empty<LayerSpec>());
+        public float[] ScalingMinimum { get; set; } = Array.Empty<float>();
+        public float[] ScalingMaximum { get; set; } = Array.Empty<float>();
+        public int[] FeatureDimensions { get; set; } = Array.Empty<int>();
+        public int[]? ImageShape { get; set; }
+        public int Seed { get; set; }
+        public List<GanEpochMetrics> History { get; set; } = new();
+        public bool HasTrainingState { get; set; }
+        public Dictionary<string, double>? GeneratorOptimizerValues { get; set; }
+        public Dictionary<string, double>? DiscriminatorOptimizerValues { get; set; }
+    }
+
+    /// <inheritdoc />
+    public override void Save(ModelSaveContext ctx)
+    {
+        ctx.SetComponent(ComponentId, FormatVersion);
+        var (kind, optionsJson) = GanOptionsJson.Serialize(trainedWith);
+        var info = new ModelInfo
+        {
+            FormatVersion = FormatVersion,
+            OptionsKind = kind,
+            Options = optionsJson,
+            Generator = GeneratorArchitecture,
+            ScalingMinimum = Scaling.Minimum,
+            ScalingMaximum = Scaling.Maximum,
+            FeatureDimensions = FeatureType.Dimensions.ToArray(),
+            ImageShape = ImageShape,
+            Seed = Seed,
+            History = history,
+            HasTrainingState = trainingState is not null,
+            GeneratorOptimizerValues = trainingState?.GeneratorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+            DiscriminatorOptimizerValues = trainingState?.DiscriminatorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
+        ctx.WriteJson("generator.json", info, GanJson.Options);
+        using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
+        if (trainingState is { } state)
+        {
+            using (var s = ctx.CreateEntry("discriminator.safetensors")) SafeTensors.Save(state.Discriminator.state_dict(), s);
+            using (var s = ctx.CreateEntry("generator_optimizer.safetensors")) SafeTensors.Save(state.GeneratorOptimizer.Tensors, s);
+            using (var s = ctx.CreateEntry("discriminator_optimizer.safetensors")) SafeTensors.Save(state.DiscriminatorOptimizer.Tensors, s);
+        }
+    }
+
+    /// <summary>Loads a saved generator: rebuilds the layers from their description and reads the weights (data only).</summary>
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ctx.CheckFormatVersion(FormatVersion);
+        var info = ctx.ReadJson<ModelInfo>("generator.json", GanJson.Options);
+        var options = GanOptionsJson.Deserialize(info.OptionsKind, info.Options);
+        if (info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)) throw new InvalidDataException("The saved feature shape is invalid.");
+        var featureType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureDimensions);
+        if (info.ScalingMinimum.Length != info.ScalingMaximum.Length || (info.ScalingMinimum.Length != 0 && info.ScalingMinimum.Length != featureType.Size))
+        {
+            throw new InvalidDataException("The saved data scaling does not match the feature size.");
+        }
+
+        var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
+        try
+        {
+            var state = info.HasTrainingState ? ReadTrainingState(ctx, options) : null;
+            var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
+            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
+        }
+        catch
+        {
+            network.Dispose(); // nothing half-loaded stays behind
+            throw;
+        }
+
+        GanTrainingState ReadTrainingState(ModelLoadContext context, GanTrainerOptions trainedWith)
+        {
+            var discriminatorSpec = trainedWith.Discriminator
+                ?? throw new InvalidDataException("The model says it keeps training state, but its options describe no discriminator.");
+            var discriminator = BuildWithWeights(discriminatorSpec, context, "discriminator.safetensors");
+            OptimizerState? generatorOptimizer = null;
+            try
+            {
+                generatorOptimizer = ReadOptimizer(context, "generator_optimizer.safetensors", trainedWith.Optimizer, info.GeneratorOptimizerValues);
+                var discriminatorOptimizer = ReadOptimizer(context, "discriminator_optimizer.safetensors", trainedWith.Optimizer, info.DiscriminatorOptimizerValues);
+                return new GanTrainingState(discriminator, generatorOptimizer, discriminatorOptimizer);
+            }
+            catch
+            {
+                generatorOptimizer?.Dispose();
+                discriminator.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
+    {
+        Sequential network;
+        try
+        {
+            network = spec.Build();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The saved architecture for '{entry}' is invalid: {e.Message}", e);
+        }
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            using var stream = ctx.OpenEntry(entry);
+            (tensors, _) = SafeTensors.Load(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
+        }
+        try
+        {
+            network.load_state_dict(tensors);
+        }
+        catch (ArgumentException e)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"'{entry}' does not match the saved architecture: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+        return network;
+    }
+
+    private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)
+    {
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            using var stream = ctx.OpenEntry(entry);
+            (tensors, _) = SafeTensors.Load(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
+        }
+        return new OptimizerState(kind == GanOptimizer.RMSprop ? "RMSprop" : "Adam", tensors, values ?? new Dictionary<string, double>());
+    }
+}
+
+internal static class GanJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}
