@@ -199,6 +199,7 @@ internal static class GanValidation
         Require(o.MaxRollbacks >= 0, nameof(o.MaxRollbacks), "must be non-negative", o.MaxRollbacks);
         Require(o.OnDivergence != DivergenceAction.RollBack || o.CheckpointDirectory is not null, nameof(o.CheckpointDirectory),
                 "must be set when OnDivergence is RollBack (roll-backs reload its checkpoints)", o.CheckpointDirectory);
+        Require(o.CheckpointsToKeep >= 0, nameof(o.CheckpointsToKeep), "must be non-negative", o.CheckpointsToKeep);
         Require(o.CheckpointEveryEpochs >= 1, nameof(o.CheckpointEveryEpochs), "must be at least 1", o.CheckpointEveryEpochs);
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
         Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);

@@ -157,6 +157,8 @@ public class GanTrainerOptions
     public string? CheckpointDirectory { get; set; }
     /// <summary>Epochs between checkpoints (the last epoch always gets one when <see cref="CheckpointDirectory"/> is set).</summary>
     public int CheckpointEveryEpochs { get; set; } = 1;
+    /// <summary>How many of the newest checkpoints to keep (older ones are deleted after each new one); 0 keeps all.</summary>
+    public int CheckpointsToKeep { get; set; } = 3;
     /// <summary>What to do when a loss becomes NaN or infinite (checked after every step).</summary>
     public DivergenceAction OnDivergence { get; set; } = DivergenceAction.Stop;
     /// <summary>Factor applied to both learning rates at each roll-back (<see cref="DivergenceAction.RollBack"/>).</summary>

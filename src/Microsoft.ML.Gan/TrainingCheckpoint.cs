@@ -87,6 +87,14 @@ internal sealed class TrainingCheckpoint : IDisposable
             Entry(zip, "discriminator_optimizer.safetensors", dState.Tensors);
             Entry(zip, "random.safetensors", random);
         });
+        if (options.CheckpointsToKeep > 0)
+        {
+            // Only after the new file is in place: a crash here leaves one checkpoint too many, never one too few.
+            foreach (var old in Directory.GetFiles(directory, FilePrefix + "*.zip").OrderByDescending(p => p, StringComparer.Ordinal).Skip(options.CheckpointsToKeep))
+            {
+                File.Delete(old);
+            }
+        }
         return path;
     }
 
@@ -185,7 +193,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         {
             nameof(GanTrainerOptions.Epochs), nameof(GanTrainerOptions.Steps), nameof(GanTrainerOptions.SnapshotDirectory),
             nameof(GanTrainerOptions.SnapshotEveryEpochs), nameof(GanTrainerOptions.Threads), nameof(GanTrainerOptions.CheckpointDirectory),
-            nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
+            nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.CheckpointsToKeep), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
             nameof(GanTrainerOptions.OnDivergence), nameof(GanTrainerOptions.DivergenceLearningRateFactor), nameof(GanTrainerOptions.MaxRollbacks),
         };
         var differences = new List<string>();

@@ -25,6 +25,8 @@ internal static class GanSamples
     private static Option<int?> StepsOption() => new("--steps") { Description = "Override the preset's generator steps." };
     private static Option<int> SeedOption() => new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
     private static Option<DirectoryInfo?> OutputOption() => new("--output") { Description = "Output folder (default out/<name>)." };
+    private static Option<bool> CheckpointsOption() => new("--checkpoints") { Description = "Write a checkpoint after every epoch to <output>/checkpoints." };
+    private static Option<bool> ResumeOption() => new("--resume") { Description = "Continue from the latest checkpoint in <output>/checkpoints (implies --checkpoints)." };
 
     private static Command TwoD(string name, string description, VanillaGanOptions preset, int? defaultEpochs,
                                 Func<MLContext, int, IDataView> data, Func<List<(float X, float Y)>, List<(float X, float Y)>, Dictionary<string, double>> quality)
@@ -33,7 +35,9 @@ internal static class GanSamples
         var steps = StepsOption();
         var seed = SeedOption();
         var output = OutputOption();
-        var command = new Command(name, description) { epochs, steps, seed, output };
+        var checkpoints = CheckpointsOption();
+        var resume = ResumeOption();
+        var command = new Command(name, description) { epochs, steps, seed, output, checkpoints, resume };
         command.SetAction(r =>
         {
             var options = preset;
@@ -43,7 +47,7 @@ internal static class GanSamples
             var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
             var ml = new MLContext(seed: r.GetValue(seed));
             var points = data(ml, r.GetValue(seed));
-            return Run(name, ml, points, options, folder, ml.Gan().Trainers.Vanilla, (model, dir) =>
+            return Run(name, ml, points, options, folder, r.GetValue(checkpoints), r.GetValue(resume), ml.Gan().Trainers.Vanilla, (model, dir) =>
             {
                 var real = GanPlots.Points(points);
                 var fake = GanPlots.Points(model.Generate(2000, seed: 7));
@@ -76,7 +80,9 @@ internal static class GanSamples
         var output = OutputOption();
         var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Folder with MNIST-format IDX files (default: Debian's Fashion-MNIST, then ../shared/data/mnist)." };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N images." };
-        var command = new Command(name, description) { epochs, seed, output, dataOption, limit };
+        var checkpoints = CheckpointsOption();
+        var resume = ResumeOption();
+        var command = new Command(name, description) { epochs, seed, output, dataOption, limit, checkpoints, resume };
         command.SetAction(r =>
         {
             var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
@@ -97,7 +103,7 @@ internal static class GanSamples
             if (r.GetValue(limit) is { } n) digits = ml.Data.TakeRows(digits, n);
             var options = preset();
             options.Epochs = r.GetValue(epochs) ?? defaultEpochs;
-            return Run(name, ml, digits, options, folder, o => trainer(ml, o), (model, dir) =>
+            return Run(name, ml, digits, options, folder, r.GetValue(checkpoints), r.GetValue(resume), o => trainer(ml, o), (model, dir) =>
             {
                 model.SaveImageGrid(Path.Combine(dir, "samples.png"), count: 64, columns: 8, seed: 1);
                 return new Dictionary<string, double>();
@@ -106,11 +112,13 @@ internal static class GanSamples
         return command;
     }
 
-    private static int Run<TOptions>(string name, MLContext ml, IDataView data, TOptions options, DirectoryInfo folder,
+    private static int Run<TOptions>(string name, MLContext ml, IDataView data, TOptions options, DirectoryInfo folder, bool checkpoints, bool resume,
                                      Func<TOptions, IEstimator<GanGenerator>> makeTrainer, Func<GanGenerator, string, Dictionary<string, double>> evaluate)
         where TOptions : GanTrainerOptions
     {
         folder.Create();
+        var checkpointFolder = Path.Combine(folder.FullName, "checkpoints");
+        if (checkpoints || resume) options.CheckpointDirectory = checkpointFolder;
         options.SnapshotDirectory = Path.Combine(folder.FullName, "snapshots");
         options.SnapshotEveryEpochs = Math.Max(1, (options.Steps is null ? options.Epochs : 20) / 20);
         var bar = new ProgressBar(name);
@@ -123,9 +131,10 @@ internal static class GanSamples
         GanGenerator model;
         try
         {
-            model = makeTrainer(options).Fit(data);
+            var trainer = makeTrainer(options);
+            model = resume && trainer is GanTrainer<TOptions> gan ? gan.Fit(data, checkpointFolder) : trainer.Fit(data);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.IO.InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.IO.InvalidDataException or FileNotFoundException or GanTrainingDivergedException)
         {
             bar.Done();
             Console.Error.WriteLine($"error: {e.Message}");

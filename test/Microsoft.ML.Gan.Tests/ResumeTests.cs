@@ -6,7 +6,7 @@ public sealed class ResumeTests
     private static VanillaGanOptions Options(int epochs, string? checkpoints) => new()
     {
         Epochs = epochs, BatchSize = 64, LatentDimension = 3, HiddenLayers = new[] { 16, 16 }, Dropout = 0.3, // dropout draws from the global generator
-        Seed = 11, Threads = 1, CheckpointDirectory = checkpoints,
+        Seed = 11, Threads = 1, CheckpointDirectory = checkpoints, CheckpointsToKeep = 0,
     };
 
     private static string TempDirectory()
