@@ -90,7 +90,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         if (options.CheckpointsToKeep > 0)
         {
             // Only after the new file is in place: a crash here leaves one checkpoint too many, never one too few.
-            foreach (var old in Directory.GetFiles(directory, FilePrefix + "*.zip").OrderByDescending(p => p, StringComparer.Ordinal).Skip(options.CheckpointsToKeep))
+            foreach (var old in Files(directory).Reverse().Skip(options.CheckpointsToKeep))
             {
                 File.Delete(old);
             }
@@ -111,11 +111,19 @@ internal sealed class TrainingCheckpoint : IDisposable
         if (File.Exists(resumeFrom)) return resumeFrom;
         if (Directory.Exists(resumeFrom))
         {
-            return Directory.GetFiles(resumeFrom, FilePrefix + "*.zip").OrderBy(p => p, StringComparer.Ordinal).LastOrDefault()
+            return LatestIn(resumeFrom)
                 ?? throw new FileNotFoundException($"Directory '{resumeFrom}' holds no {FilePrefix}*.zip checkpoint to resume from.", resumeFrom);
         }
         throw new FileNotFoundException($"No checkpoint file or directory at '{resumeFrom}'.", resumeFrom);
     }
+
+    /// <summary>The newest checkpoint file in <paramref name="directory"/>, or null when there is none.</summary>
+    public static string? LatestIn(string directory) =>
+        Directory.Exists(directory) ? Files(directory).LastOrDefault() : null;
+
+    /// <summary>The checkpoint files in <paramref name="directory"/>, oldest first (epoch numbers are zero-padded).</summary>
+    private static IEnumerable<string> Files(string directory) =>
+        Directory.GetFiles(directory, FilePrefix + "*.zip").OrderBy(p => p, StringComparer.Ordinal);
 
     /// <summary>Reads a checkpoint (data only: JSON and safetensors), naming the entry at fault when it is malformed.</summary>
     public static TrainingCheckpoint Read(string path)

@@ -102,11 +102,9 @@ internal sealed class TrainingRun : IDisposable
             throw new GanTrainingDivergedException($"{message} {rollbacks} roll-back(s) did not help (MaxRollbacks = {options.MaxRollbacks}).", epoch, generatorSteps, lastGood);
         }
         var directory = options.CheckpointDirectory!;
-        if (!Directory.Exists(directory) || Directory.GetFiles(directory, "checkpoint-epoch-*.zip").Length == 0)
-        {
-            throw new GanTrainingDivergedException($"{message} There is no checkpoint in '{directory}' to roll back to yet.", epoch, generatorSteps, lastGood);
-        }
-        using var checkpoint = TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(directory));
+        var latest = TrainingCheckpoint.LatestIn(directory)
+            ?? throw new GanTrainingDivergedException($"{message} There is no checkpoint in '{directory}' to roll back to yet.", epoch, generatorSteps, lastGood);
+        using var checkpoint = TrainingCheckpoint.Read(latest);
         Restore(checkpoint);
         rollbacks++;
         learningRateScale *= options.DivergenceLearningRateFactor;
@@ -138,7 +136,7 @@ internal sealed class TrainingRun : IDisposable
         for (var epoch = firstEpoch; epoch <= epochs && generatorSteps < totalSteps; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            // Sums stay on the device and are read once per epoch: no host round trip per step.
+            // Sums stay on the device: one scalar per step is read to catch divergence, the four sums once per epoch.
             using var sums = new EpochSums(device);
             using var order = torch.randperm(data.Rows, random);
             for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
