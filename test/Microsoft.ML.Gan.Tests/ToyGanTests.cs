@@ -1,6 +1,7 @@
 namespace MLNetGan.Gan.Tests;
 
 /// <summary>Seeded 2-D training with small budgets; quality is asserted, not printed.</summary>
+[Collection(nameof(ProcessWideState))] // dropout draws from libtorch's global generator: other tests running at once would change the run
 public sealed class ToyGanTests
 {
     [Fact]
