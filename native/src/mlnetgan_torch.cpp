@@ -123,6 +123,11 @@ c10::optional<at::Generator> generator_ref(mng_generator handle) {
   return *reinterpret_cast<at::Generator*>(handle);
 }
 
+// The generator behind a handle; null means libtorch's global CPU generator (weight initialization, dropout).
+at::Generator generator_or_global(mng_generator handle) {
+  return generator_ref(handle).value_or(at::detail::getDefaultCPUGenerator());
+}
+
 // Keeps freed memory in the process instead of handing it back to the kernel.
 // Why: a training step frees and re-allocates the same tensor sizes every step. glibc's defaults
 // return blocks over 128 KiB to the kernel (mmap/munmap, heap trimming), so every step pays page
@@ -195,10 +200,10 @@ MNG_API int mng_generator_new(uint64_t seed, mng_generator* out) {
 MNG_API void mng_generator_free(mng_generator generator) { delete reinterpret_cast<at::Generator*>(generator); }
 
 // A generator's full state as a byte tensor (libtorch's own format), for checkpoints. A null handle
-// means libtorch's global CPU generator (weight initialization, dropout).
+// means libtorch's global CPU generator.
 MNG_API int mng_generator_get_state(mng_generator generator, mng_tensor* out) {
   return guarded([&] {
-    auto g = generator != nullptr ? *reinterpret_cast<at::Generator*>(generator) : at::detail::getDefaultCPUGenerator();
+    auto g = generator_or_global(generator);
     std::lock_guard<std::mutex> lock(g.mutex());
     put(out, g.get_state());
   });
@@ -206,7 +211,7 @@ MNG_API int mng_generator_get_state(mng_generator generator, mng_tensor* out) {
 
 MNG_API int mng_generator_set_state(mng_generator generator, mng_tensor state) {
   return guarded([&] {
-    auto g = generator != nullptr ? *reinterpret_cast<at::Generator*>(generator) : at::detail::getDefaultCPUGenerator();
+    auto g = generator_or_global(generator);
     const auto& bytes = ref(state, "state");
     std::lock_guard<std::mutex> lock(g.mutex());
     g.set_state(bytes);  // libtorch validates size and type and throws on a wrong state
@@ -898,24 +903,14 @@ struct AdamScalars {
 // (vec::fmadd) and for addcmul (Debian's build contracts self + (value * t1) * t2 into one FMA;
 // FusedAdamTests pins this bit for bit), so std::fma reproduces them and nothing else is contracted
 // (-ffp-contract=off). The body is compiled for three instruction sets and the
-// best one the CPU supports is picked at run time: with FMA/AVX the compiler vectorizes it; the
-// portable build stays correct, only slower (its std::fma is a library call).
+// best one the CPU supports is picked at run time: with FMA/AVX the compiler vectorizes it (and
+// unswitches the loop on the weight-decay and AMSGrad tests); the portable build stays correct, only
+// slower (its std::fma is a library call).
 #define MNG_ADAM_UPDATE_BODY                                                                          \
-  if (vmax == nullptr && s.weight_decay == 0) {                                                      \
-    for (int64_t j = 0; j < n; ++j) {                                                                \
-      const float gj = g[j];                                                                         \
-      const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                             \
-      const float vj = std::fma(s.one_minus_beta2 * gj, gj, v[j] * s.beta2);                                \
-      m[j] = mj;                                                                                     \
-      v[j] = vj;                                                                                     \
-      p[j] = p[j] + s.neg_step_size * mj / (std::sqrt(vj) / s.bias_correction2_sqrt + s.eps);        \
-    }                                                                                                \
-    return;                                                                                          \
-  }                                                                                                  \
   for (int64_t j = 0; j < n; ++j) {                                                                  \
     const float gj = s.weight_decay != 0 ? std::fma(s.weight_decay, p[j], g[j]) : g[j];              \
     const float mj = std::fma(s.one_minus_beta1, gj, m[j] * s.beta1);                               \
-    const float vj = std::fma(s.one_minus_beta2 * gj, gj, v[j] * s.beta2);                                  \
+    const float vj = std::fma(s.one_minus_beta2 * gj, gj, v[j] * s.beta2);                           \
     m[j] = mj;                                                                                       \
     v[j] = vj;                                                                                       \
     float second = vj;                                                                               \
@@ -946,7 +941,7 @@ const AdamUpdate adam_update = select_adam_update();
 // One Adam step (PyTorch 1.13's torch.optim.Adam, single-tensor variant) over many parameters in one
 // call and one pass over memory per parameter, instead of about ten elementwise ops each. The
 // arithmetic follows PyTorch's kernels operation by operation (float, same order, FMA where PyTorch's
-// vectorized add-with-alpha uses one), so results agree with the op-by-op update to rounding.
+// kernels use one), so results equal the op-by-op update bit for bit (FusedAdamTests).
 // Parameters whose gradient is undefined are skipped; the others have their step count steps[i]
 // incremented first, as PyTorch does. max_exp_avg_sqs may be null (no AMSGrad).
 MNG_API int mng_adam_step(const mng_tensor* params, const mng_tensor* exp_avgs, const mng_tensor* exp_avg_sqs,
