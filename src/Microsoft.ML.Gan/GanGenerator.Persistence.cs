@@ -159,14 +159,3 @@ public sealed partial class GanGenerator
         return new OptimizerState(kind == GanOptimizer.RMSprop ? "RMSprop" : "Adam", tensors, values ?? new Dictionary<string, double>());
     }
 }
-
-internal static class GanJson
-{
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-}

@@ -34,7 +34,7 @@ public sealed class DivergenceTests
     public void Roll_back_reloads_the_latest_checkpoint_and_gives_up_after_MaxRollbacks()
     {
         var ml = new MLContext(seed: 1);
-        var folder = Path.Combine(Path.GetTempPath(), "mlnetgan-diverge-" + Guid.NewGuid().ToString("N"));
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-diverge-").FullName;
         try
         {
             var good = ml.Gan().Datasets.GaussianRing(128, seed: 4);

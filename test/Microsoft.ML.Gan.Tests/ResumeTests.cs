@@ -9,13 +9,6 @@ public sealed class ResumeTests
         Seed = 11, Threads = 1, CheckpointDirectory = checkpoints, CheckpointsToKeep = 0,
     };
 
-    private static string TempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "mlnetgan-resume-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
     private static List<(float X, float Y)> Samples(GanGenerator model) => TestData.Points(model.Generate(200, seed: 5));
 
     [Fact]
@@ -23,7 +16,7 @@ public sealed class ResumeTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Gan().Datasets.GaussianRing(640, seed: 2);
-        var folder = TempDirectory();
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-resume-").FullName;
         try
         {
             using var straight = ml.Gan().Trainers.Vanilla(Options(4, null)).Fit(data);
@@ -50,7 +43,7 @@ public sealed class ResumeTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Gan().Datasets.GaussianRing(256, seed: 2);
-        var folder = TempDirectory();
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-resume-").FullName;
         try
         {
             using (ml.Gan().Trainers.Vanilla(Options(1, folder)).Fit(data)) { }

@@ -58,7 +58,7 @@ public sealed class CrashSafetyTests
     {
         var samples = Path.Combine(AppContext.BaseDirectory, "MLNetGan.Samples.dll");
         File.Exists(samples).Should().BeTrue("the samples app is built beside the tests");
-        var output = Path.Combine(Path.GetTempPath(), "mlnetgan-kill-" + Guid.NewGuid().ToString("N"));
+        var output = Directory.CreateTempSubdirectory("mlnetgan-kill-").FullName;
         var checkpoints = Path.Combine(output, "checkpoints");
         try
         {
