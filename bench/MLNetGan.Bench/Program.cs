@@ -13,6 +13,16 @@ if (mode == "fit")
     // fit WORKLOAD STEPS [DATA_DIR]: the public API with default settings, so no thread count is set here.
     return FitBenchmark.Run(args[1], int.Parse(args[2]), args.Length > 3 ? args[3] : "../shared/data/mnist");
 }
+if (mode == "fuzz")
+{
+    // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
+    return FuzzRun.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? args[3] : "bench/results/fuzz-findings");
+}
+if (mode == "fuzz-replay")
+{
+    // fuzz-replay TARGET FILE: reads one saved finding and prints the full exception.
+    return FuzzRun.Replay(args[1], args[2]);
+}
 var threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
 torch.set_num_threads(threads);
 
@@ -24,7 +34,7 @@ switch (mode)
     case "cursor": CursorThroughput.Run(); return 0;
     case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 

@@ -11,6 +11,9 @@ namespace Microsoft.ML.Gan;
 // entries; loading rebuilds the layers from their description and never runs code from the file.
 public sealed partial class GanGenerator
 {
+    // Far beyond any published GAN; it bounds what a loaded file can make the shape probe allocate.
+    private const int MaxLatentDimension = 1 << 20;
+
     private sealed class ModelInfo
     {
         public int FormatVersion { get; set; }
@@ -65,7 +68,23 @@ public sealed partial class GanGenerator
         ctx.CheckFormatVersion(FormatVersion);
         var info = ctx.ReadJson<ModelInfo>("generator.json", GanJson.Options);
         var options = GanOptionsJson.Deserialize(info.OptionsKind, info.Options);
-        if (info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)) throw new InvalidDataException("The saved feature shape is invalid.");
+        if (info.FeatureDimensions is null || info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)
+            || info.FeatureDimensions.Aggregate(1L, (a, d) => a * d) > int.MaxValue)
+        {
+            throw new InvalidDataException("The saved feature shape is invalid.");
+        }
+        if (options.LatentDimension is <= 0 or > MaxLatentDimension)
+        {
+            throw new InvalidDataException($"The saved latent size {options.LatentDimension} is out of range (1 to {MaxLatentDimension}).");
+        }
+        if (string.IsNullOrEmpty(options.FeatureColumnName) || string.IsNullOrEmpty(options.GeneratedColumnName))
+        {
+            throw new InvalidDataException("The saved column names are missing.");
+        }
+        if (info.Generator is null || info.ScalingMinimum is null || info.ScalingMaximum is null || info.History is null)
+        {
+            throw new InvalidDataException("generator.json lacks the generator, its scaling or its history.");
+        }
         var featureType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureDimensions);
         if (info.ScalingMinimum.Length != info.ScalingMaximum.Length || (info.ScalingMinimum.Length != 0 && info.ScalingMinimum.Length != featureType.Size))
         {
@@ -75,6 +94,14 @@ public sealed partial class GanGenerator
         var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
         try
         {
+            try
+            {
+                NetworkShapes.CheckGenerator(network, options.LatentDimension, featureType.Size, Device.CPU);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"The saved generator does not fit its own settings: {e.Message}", e);
+            }
             var state = info.HasTrainingState ? ReadTrainingState(ctx, options) : null;
             var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
             return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
@@ -106,17 +133,11 @@ public sealed partial class GanGenerator
         }
     }
 
+    // Reads the weights first and checks the description against them, so a file cannot make the loader
+    // allocate more than it holds; building draws initial weights from libtorch's global generator, whose
+    // state is restored, so loading a model leaves the caller's random stream untouched.
     private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
     {
-        Sequential network;
-        try
-        {
-            network = spec.Build();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
-        {
-            throw new InvalidDataException($"The saved architecture for '{entry}' is invalid: {e.Message}", e);
-        }
         Dictionary<string, Tensor> tensors;
         try
         {
@@ -125,23 +146,42 @@ public sealed partial class GanGenerator
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
         {
-            network.Dispose();
             throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
         }
         try
         {
-            network.load_state_dict(tensors);
-        }
-        catch (ArgumentException e)
-        {
-            network.Dispose();
-            throw new InvalidDataException($"'{entry}' does not match the saved architecture: {e.Message}", e);
+            long needed;
+            try
+            {
+                needed = spec.CheckedStateSize();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"The saved architecture for '{entry}' is invalid: {e.Message}", e);
+            }
+            var stored = tensors.Values.Sum(t => t.numel());
+            if (needed != stored)
+            {
+                throw new InvalidDataException($"The saved architecture for '{entry}' holds {needed:N0} values but the entry stores {stored:N0}.");
+            }
+            using var rngState = torch.get_rng_state();
+            var network = spec.Build();
+            torch.set_rng_state(rngState);
+            try
+            {
+                network.load_state_dict(tensors);
+            }
+            catch (ArgumentException e)
+            {
+                network.Dispose();
+                throw new InvalidDataException($"'{entry}' does not match the saved architecture: {e.Message}", e);
+            }
+            return network;
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
-        return network;
     }
 
     private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)

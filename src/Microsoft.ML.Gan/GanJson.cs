@@ -38,6 +38,13 @@ internal static class GanOptionsJson
     public static GanTrainerOptions Deserialize(string kind, JsonElement json)
     {
         var type = Kinds.FirstOrDefault(k => k.Kind == kind).Type ?? throw new InvalidDataException($"Unknown GAN options kind '{kind}'.");
-        return (GanTrainerOptions)(json.Deserialize(type, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));
+        try
+        {
+            return (GanTrainerOptions)(json.Deserialize(type, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"The saved GAN options are malformed: {e.Message}", e);
+        }
     }
 }

@@ -57,6 +57,57 @@ public sealed record LayerSpec
     /// <summary>Reshape the features to <paramref name="shape"/>.</summary>
     public static LayerSpec Unflatten(params long[] shape) => new() { Kind = "Unflatten", Shape = shape };
 
+    /// <summary>
+    /// Checks a layer read from a file and returns how many values its state dict holds (weights, biases,
+    /// BatchNorm statistics), so a loader can refuse a description that asks for more memory than the file
+    /// supplies before anything is allocated.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The layer is not one this library builds, or its sizes are out of range.</exception>
+    internal long CheckedStateSize()
+    {
+        static void Require(bool condition, string problem)
+        {
+            if (!condition) throw new InvalidDataException(problem);
+        }
+
+        Require(Kind is not null, "A layer has no kind.");
+        try
+        {
+            switch (Kind)
+            {
+                case "Linear":
+                    Require(In > 0 && Out > 0, $"Linear layer sizes {In} -> {Out} must be positive.");
+                    return checked(In * Out + (Bias ? Out : 0));
+                case "Conv2d" or "ConvTranspose2d":
+                    // Stride beyond the kernel skips input; bounding it also bounds how far a layer can grow its output.
+                    Require(In > 0 && Out > 0 && Kernel > 0 && Stride > 0 && Stride <= Kernel && Padding >= 0 && Padding < Kernel,
+                            $"{Kind} layer (in {In}, out {Out}, kernel {Kernel}, stride {Stride}, padding {Padding}) has a size out of range.");
+                    return checked(In * Out * Kernel * Kernel + (Bias ? Out : 0));
+                case "BatchNorm1d" or "BatchNorm2d":
+                    Require(In > 0, $"{Kind} layer needs a positive number of features, not {In}.");
+                    return checked(4 * In + 1); // weight, bias, running mean and variance, batches seen
+                case "LeakyReLU":
+                    Require(double.IsFinite(Value), "LeakyReLU slope must be a finite number.");
+                    return 0;
+                case "Dropout":
+                    Require(Value is >= 0 and <= 1, $"Dropout probability {Value} must lie in [0, 1].");
+                    return 0;
+                case "Unflatten":
+                    Require(Shape is { Length: > 0 } && Shape.All(d => d > 0), "Unflatten layer needs a shape of positive sizes.");
+                    _ = Shape!.Aggregate(1L, (a, d) => checked(a * d));
+                    return 0;
+                case "ReLU" or "Tanh" or "Sigmoid" or "Flatten":
+                    return 0;
+                default:
+                    throw new InvalidDataException($"Unknown layer kind '{Kind}'.");
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{Kind} layer sizes overflow.");
+        }
+    }
+
     internal Module<Tensor, Tensor> Build() => Kind switch
     {
         "Linear" => new Linear(In, Out, Bias),
@@ -83,6 +134,27 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
     {
         if (Layers.Count == 0) throw new InvalidOperationException("A network needs at least one layer.");
         return new Sequential(Layers.Select(l => l.Build()).ToArray());
+    }
+
+    /// <summary>Checks every layer read from a file; returns how many values the network's state dict holds.</summary>
+    /// <exception cref="InvalidDataException">A layer is missing, unknown or out of range; the message names its position.</exception>
+    internal long CheckedStateSize()
+    {
+        if (Layers is null || Layers.Count == 0) throw new InvalidDataException("The network has no layers.");
+        long total = 0;
+        for (var i = 0; i < Layers.Count; i++)
+        {
+            var layer = Layers[i] ?? throw new InvalidDataException($"Layer {i} is missing.");
+            try
+            {
+                total = checked(total + layer.CheckedStateSize());
+            }
+            catch (Exception e) when (e is InvalidDataException or OverflowException)
+            {
+                throw new InvalidDataException($"Layer {i}: {e.Message}", e);
+            }
+        }
+        return total;
     }
 
     /// <summary>True when the last layer is a Sigmoid (the network outputs probabilities, not logits).</summary>

@@ -248,4 +248,23 @@ public sealed class ImageTests
         var act = () => ml.Transforms.ExtractPixels("Pixels", "Image").Fit(loaded);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'Image'*unknown size*ResizeImages*");
     }
+
+    [Fact]
+    public void A_png_declaring_more_pixels_than_its_data_can_hold_is_refused_before_allocating_them()
+    {
+        // Found by the file fuzzer: a 107-byte PNG whose header claims 16384x16384 made the decoder
+        // allocate the full 1 GB row buffer before finding the image data short.
+        using var small = MLImage.CreateFromGray(5, 3, new byte[15]);
+        using var stream = new MemoryStream();
+        small.SaveAsPng(stream);
+        var png = stream.ToArray();
+        const int headerData = 8 + 8; // signature, then IHDR's length and type
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(headerData), 16384);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(headerData + 4), 16384);
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(headerData + 13), Crc32.Compute(png.AsSpan(12, 4 + 13)));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var decode = () => MLImage.CreateFromStream(new MemoryStream(png));
+        decode.Should().Throw<InvalidDataException>().WithMessage("*16384x16384*holds only*bytes of image data*");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(1 << 20);
+    }
 }

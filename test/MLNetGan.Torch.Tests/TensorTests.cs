@@ -123,6 +123,26 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void Safetensors_lengths_from_the_file_commit_memory_only_as_data_arrives()
+    {
+        // Found by the file fuzzer: a 248-byte file whose header length said 16 MB allocated 16 MB first.
+        var bytes = new byte[64];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), 90L << 20); // 90 MB, under the format's 100 MB cap
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var seekable = () => SafeTensors.Load(new MemoryStream(bytes));
+        seekable.Should().Throw<InvalidDataException>().WithMessage("*ended early*header*");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(1 << 20);
+
+        // A zip entry cannot seek: the reader takes 1 MB at a time and stops where the data stops.
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var streamed = () => SafeTensors.Load(new System.IO.Compression.GZipStream(new MemoryStream(gzipped.ToArray()), System.IO.Compression.CompressionMode.Decompress));
+        streamed.Should().Throw<InvalidDataException>().WithMessage("*ended early*header (56 of 94371840 bytes)*");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(3 << 20);
+    }
+
+    [Fact]
     public void Safetensors_rejects_truncated_and_malformed_files()
     {
         using var scope = torch.NewDisposeScope();

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using MLNetGan.Torch;
 using MLNetGan.Torch.Modules;
@@ -20,34 +19,13 @@ public sealed class ReviewDefectTests
         return (ml, data, model);
     }
 
-    /// <summary>Rewrites the entries of a saved model zip whose name ends with <paramref name="suffix"/>.</summary>
-    private static MemoryStream Rewrite(MemoryStream saved, string suffix, Func<byte[], byte[]> change)
-    {
-        var output = new MemoryStream();
-        using (var source = new ZipArchive(new MemoryStream(saved.ToArray()), ZipArchiveMode.Read))
-        using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var entry in source.Entries)
-            {
-                using var input = entry.Open();
-                using var buffer = new MemoryStream();
-                input.CopyTo(buffer);
-                var bytes = entry.FullName.EndsWith(suffix, StringComparison.Ordinal) ? change(buffer.ToArray()) : buffer.ToArray();
-                using var written = target.CreateEntry(entry.FullName).Open();
-                written.Write(bytes);
-            }
-        }
-        output.Position = 0;
-        return output;
-    }
-
     [Fact]
     public void Loading_with_a_corrupt_discriminator_fails_clearly_and_frees_the_generator()
     {
         var (ml, data, model) = WithTrainingState();
         using var saved = new MemoryStream();
         using (model) ml.Model.Save(model, data.Schema, saved);
-        using var corrupt = Rewrite(saved, "discriminator.safetensors", bytes => bytes[..(bytes.Length / 2)]);
+        using var corrupt = ModelZip.Rewrite(saved, "discriminator.safetensors", bytes => bytes[..(bytes.Length / 2)]);
         var before = ProcessWideState.SettledLiveTensorCount();
         var load = () => ml.Model.Load(corrupt, out _);
         load.Should().Throw<InvalidDataException>().WithMessage("*discriminator.safetensors*");
@@ -60,7 +38,7 @@ public sealed class ReviewDefectTests
         var (ml, data, model) = WithTrainingState();
         using var saved = new MemoryStream();
         using (model) ml.Model.Save(model, data.Schema, saved);
-        using var edited = Rewrite(saved, "generator.json", bytes =>
+        using var edited = ModelZip.Rewrite(saved, "generator.json", bytes =>
         {
             var json = JsonNode.Parse(bytes)!;
             json["options"]!.AsObject().Remove("discriminator");

@@ -17,6 +17,7 @@ internal static class PngCodec
 {
     private static readonly byte[] Signature = { 137, 80, 78, 71, 13, 10, 26, 10 };
     private const long MaxPixels = 1L << 28;
+    private const long MaxDeflateRatio = 1032;
 
     public static bool IsPng(ReadOnlySpan<byte> data) => data.Length >= 8 && data[..8].SequenceEqual(Signature);
 
@@ -78,9 +79,16 @@ internal static class PngCodec
 
         var channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
         var bitsPerPixel = channels * bitDepth;
-        var stride = (width * bitsPerPixel + 7) / 8;
+        var stride = (int)(((long)width * bitsPerPixel + 7) / 8);
         var filterUnit = Math.Max(1, bitsPerPixel / 8);
-        var raw = new byte[(long)(stride + 1) * height];
+        // DEFLATE expands at most 1032:1, so image data that cannot fill the declared size is refused
+        // before the buffer for that size is allocated: a 100-byte file cannot claim a gigabyte.
+        var rawLength = (long)(stride + 1) * height;
+        if (rawLength > MaxDeflateRatio * compressed.Length + 64)
+        {
+            throw new InvalidDataException($"PNG declares {width}x{height} pixels but holds only {compressed.Length} bytes of image data.");
+        }
+        var raw = new byte[rawLength];
         compressed.Position = 0;
         using (var inflater = new ZLibStream(compressed, CompressionMode.Decompress))
         {

@@ -114,8 +114,9 @@ public sealed class ModelOperationsCatalog
             var columns = JsonSerializer.Deserialize<List<SchemaJson.ColumnJson>>(s, ModelEntryNames.JsonOptions) ?? new();
             return SchemaJson.ToSchema(columns);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
+            // The schema builder validates names and types: its complaints mean a malformed file.
             throw new InvalidDataException($"schema.json is malformed: {e.Message}", e);
         }
     }

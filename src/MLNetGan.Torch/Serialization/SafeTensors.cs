@@ -81,8 +81,7 @@ public static class SafeTensors
         ReadExactly(stream, lengthBytes, "header length");
         var headerLength = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
         if (headerLength <= 0 || headerLength > MaxHeaderBytes) throw new InvalidDataException($"safetensors header length {headerLength} is out of range.");
-        var header = new byte[headerLength];
-        ReadExactly(stream, header, "header");
+        var header = ReadBytes(stream, headerLength, "header");
 
         var specs = new List<(string Name, ScalarType Type, long[] Shape, long Start, long End)>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -128,8 +127,7 @@ public static class SafeTensors
         {
             foreach (var s in specs)
             {
-                var data = new byte[s.End - s.Start];
-                ReadExactly(stream, data, $"data of '{s.Name}'");
+                var data = ReadBytes(stream, s.End - s.Start, $"data of '{s.Name}'");
                 result[s.Name] = Tensor.FromRawBytes(data, s.Type, s.Shape);
             }
         }
@@ -141,13 +139,47 @@ public static class SafeTensors
         return (result, metadata);
     }
 
-    private static void ReadExactly(Stream stream, Span<byte> buffer, string what)
+    // Lengths come from the file, so memory is committed only as data actually arrives: a header that
+    // claims gigabytes in a small file fails after reading what is there, not after allocating the claim.
+    private const int ChunkBytes = 1 << 20;
+
+    private static byte[] ReadBytes(Stream stream, long count, string what)
+    {
+        if (count > Array.MaxLength) throw new InvalidDataException($"safetensors {what} of {count} bytes is too large for one tensor.");
+        if (stream.CanSeek && count > stream.Length - stream.Position)
+        {
+            throw new InvalidDataException($"safetensors stream ended early while reading the {what} ({stream.Length - stream.Position} of {count} bytes).");
+        }
+        if (count <= ChunkBytes || stream.CanSeek)
+        {
+            var whole = new byte[count];
+            ReadExactly(stream, whole, what);
+            return whole;
+        }
+        var chunks = new List<byte[]>();
+        for (long remaining = count; remaining > 0; remaining -= ChunkBytes)
+        {
+            var chunk = new byte[Math.Min(remaining, ChunkBytes)];
+            ReadExactly(stream, chunk, what, alreadyRead: count - remaining, total: count);
+            chunks.Add(chunk);
+        }
+        var result = new byte[count];
+        var offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.CopyTo(result, offset);
+            offset += chunk.Length;
+        }
+        return result;
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> buffer, string what, long alreadyRead = 0, long? total = null)
     {
         var read = 0;
         while (read < buffer.Length)
         {
             var n = stream.Read(buffer[read..]);
-            if (n == 0) throw new InvalidDataException($"safetensors stream ended early while reading the {what} ({read} of {buffer.Length} bytes).");
+            if (n == 0) throw new InvalidDataException($"safetensors stream ended early while reading the {what} ({alreadyRead + read} of {total ?? buffer.Length} bytes).");
             read += n;
         }
     }
