@@ -171,7 +171,8 @@ int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64
 int mng_set_conv_transpose_rewrites(int enabled);
 int mng_conv_transpose2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* output_padding, int64_t groups, const int64_t* dilation, mng_tensor* out);
 int mng_batch_norm(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor running_mean, mng_tensor running_var, int training, double momentum, double eps, mng_tensor* out);
-int mng_dropout(mng_tensor input, double p, int training, mng_tensor* out);
+/* generator: null draws from libtorch's global generator, as at::dropout does. */
+int mng_dropout(mng_tensor input, double p, int training, mng_generator generator, mng_tensor* out);
 int mng_embedding(mng_tensor weight, mng_tensor indices, mng_tensor* out);
 int mng_max_pool2d(mng_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding, mng_tensor* out);
 int mng_avg_pool2d(mng_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding, mng_tensor* out);

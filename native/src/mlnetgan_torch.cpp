@@ -706,8 +706,29 @@ MNG_API int mng_batch_norm(mng_tensor input, mng_tensor weight, mng_tensor bias,
   });
 }
 
-MNG_API int mng_dropout(mng_tensor input, double p, int training, mng_tensor* out) {
-  return guarded([&] { put(out, at::dropout(ref(input, "input"), p, training != 0)); });
+// With a generator, the steps of libtorch 1.13's CPU dropout (_dropout_impl) with the mask drawn from
+// it: the same draws in the same order, so a generator in the global one's state gives the same result.
+MNG_API int mng_dropout(mng_tensor input, double p, int training, mng_generator generator, mng_tensor* out) {
+  return guarded([&] {
+    const auto& x = ref(input, "input");
+    if (generator == nullptr) {
+      put(out, at::dropout(x, p, training != 0));
+      return;
+    }
+    TORCH_CHECK(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
+    if (p == 0 || training == 0 || x.numel() == 0) {
+      put(out, x);
+      return;
+    }
+    if (p == 1) {
+      put(out, x.mul(at::zeros({}, x.options())));
+      return;
+    }
+    auto noise = at::empty_like(x, at::MemoryFormat::Contiguous);
+    noise.bernoulli_(1 - p, generator_ref(generator));
+    noise.div_(1 - p);
+    put(out, x.mul(noise));
+  });
 }
 
 MNG_API int mng_embedding(mng_tensor weight, mng_tensor indices, mng_tensor* out) {

@@ -30,4 +30,39 @@ public sealed class Generator : IDisposable
 
     /// <summary>Frees the native generator.</summary>
     public void Dispose() => Handle.Dispose();
+
+    [ThreadStatic] private static Generator? scoped;
+
+    /// <summary>
+    /// The generator that draws without an explicit generator use on this thread (set by
+    /// <see cref="torch.use_generator"/>); null means libtorch's global generator.
+    /// </summary>
+    public static Generator? ScopedDefault => scoped;
+
+    // The one place that decides where a draw comes from: an explicit generator, else this thread's
+    // scoped one, else libtorch's global generator (the null handle).
+    internal static GeneratorHandle HandleFor(Generator? explicitGenerator) => (explicitGenerator ?? scoped)?.Handle ?? GeneratorHandle.Null;
+
+    internal static IDisposable Use(Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        var previous = scoped;
+        scoped = generator;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        private readonly Generator? previous;
+        private bool disposed;
+
+        public Restore(Generator? previous) => this.previous = previous;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            scoped = previous;
+        }
+    }
 }

@@ -240,7 +240,7 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
-    internal static GeneratorHandle HandleOf(Generator? generator) => generator?.Handle ?? GeneratorHandle.Null;
+    internal static GeneratorHandle HandleOf(Generator? generator) => Generator.HandleFor(generator);
 
     internal static TensorHandle HandleOf(Tensor? tensor) => tensor?.Handle ?? TensorHandle.Null;
 

@@ -18,6 +18,14 @@ public static unsafe partial class torch
     /// <summary>Seeds libtorch's global CPU (and CUDA, when present) generators.</summary>
     public static void manual_seed(ulong seed) => TorchException.Check(N.mng_manual_seed(seed));
 
+    /// <summary>
+    /// Until the returned object is disposed, random draws on this thread that name no generator (rand,
+    /// randn, randint, randperm, uniform_, normal_, dropout, layer initialization) use <paramref name="generator"/>
+    /// instead of libtorch's global one. An MLNetGan extension: it lets one training run own all of its
+    /// randomness while other threads draw too. Scopes nest; the previous one returns on dispose.
+    /// </summary>
+    public static IDisposable use_generator(Generator generator) => Generator.Use(generator);
+
     /// <summary>The global CPU generator's state (weight initialization, dropout), as <c>torch.get_rng_state()</c>.</summary>
     public static Tensor get_rng_state() => Tensor.FromStatus(N.mng_generator_get_state(Interop.GeneratorHandle.Null, out var r), r);
 

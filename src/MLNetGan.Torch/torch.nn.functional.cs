@@ -64,7 +64,7 @@ public static unsafe partial class torch
             public static Tensor dropout(Tensor input, double p = 0.5, bool training = true)
             {
                 if (p < 0 || p > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout probability must be in [0, 1].");
-                return Tensor.FromStatus(N.mng_dropout(input.Handle, p, training ? 1 : 0, out var r), r);
+                return Tensor.FromStatus(N.mng_dropout(input.Handle, p, training ? 1 : 0, Generator.HandleFor(null), out var r), r);
             }
 
             /// <summary>Rows of <paramref name="weight"/> picked by Int64 <paramref name="indices"/>.</summary>
@@ -137,28 +137,28 @@ public static unsafe partial class torch
             /// <summary>Fills with ones.</summary>
             public static Tensor ones_(Tensor tensor) => tensor.fill_(1);
 
-            /// <summary>He uniform initialization (PyTorch's <c>kaiming_uniform_</c>).</summary>
+            /// <summary>He uniform initialization (PyTorch's <c>kaiming_uniform_</c>). Draws from libtorch's global generator, as PyTorch 1.13's does (<see cref="torch.use_generator"/> does not reach it).</summary>
             public static Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU)
             {
                 TorchException.Check(N.mng_kaiming_uniform_(tensor.Handle, a, (int)mode, (int)nonlinearity));
                 return tensor;
             }
 
-            /// <summary>He normal initialization (PyTorch's <c>kaiming_normal_</c>).</summary>
+            /// <summary>He normal initialization (PyTorch's <c>kaiming_normal_</c>). Draws from libtorch's global generator, as PyTorch 1.13's does (<see cref="torch.use_generator"/> does not reach it).</summary>
             public static Tensor kaiming_normal_(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU)
             {
                 TorchException.Check(N.mng_kaiming_normal_(tensor.Handle, a, (int)mode, (int)nonlinearity));
                 return tensor;
             }
 
-            /// <summary>Glorot uniform initialization.</summary>
+            /// <summary>Glorot uniform initialization. Draws from libtorch's global generator, as PyTorch 1.13's does (<see cref="torch.use_generator"/> does not reach it).</summary>
             public static Tensor xavier_uniform_(Tensor tensor, double gain = 1)
             {
                 TorchException.Check(N.mng_xavier_uniform_(tensor.Handle, gain));
                 return tensor;
             }
 
-            /// <summary>Glorot normal initialization.</summary>
+            /// <summary>Glorot normal initialization. Draws from libtorch's global generator, as PyTorch 1.13's does (<see cref="torch.use_generator"/> does not reach it).</summary>
             public static Tensor xavier_normal_(Tensor tensor, double gain = 1)
             {
                 TorchException.Check(N.mng_xavier_normal_(tensor.Handle, gain));

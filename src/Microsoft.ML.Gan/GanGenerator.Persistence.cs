@@ -134,8 +134,8 @@ public sealed partial class GanGenerator
     }
 
     // Reads the weights first and checks the description against them, so a file cannot make the loader
-    // allocate more than it holds; building draws initial weights from libtorch's global generator, whose
-    // state is restored, so loading a model leaves the caller's random stream untouched.
+    // allocate more than it holds; the initial weights that the file's then replace are drawn from a
+    // throwaway generator, so loading a model leaves every other random stream untouched.
     private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
     {
         Dictionary<string, Tensor> tensors;
@@ -164,9 +164,12 @@ public sealed partial class GanGenerator
             {
                 throw new InvalidDataException($"The saved architecture for '{entry}' holds {needed:N0} values but the entry stores {stored:N0}.");
             }
-            using var rngState = torch.get_rng_state();
-            var network = spec.Build();
-            torch.set_rng_state(rngState);
+            Sequential network;
+            using (var discarded = new Generator(0))
+            using (torch.use_generator(discarded))
+            {
+                network = spec.Build();
+            }
             try
             {
                 network.load_state_dict(tensors);

@@ -80,6 +80,8 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
 
         using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
         var seed = options.Seed ?? checkpoint?.Seed ?? context.Seed ?? Random.Shared.Next();
+        // libtorch's OpenMP thread count governs the parallel work of the thread that set it, so Threads
+        // is set and restored on the calling thread: Fits on other threads keep their own counts.
         var previousThreads = torch.get_num_threads();
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         try

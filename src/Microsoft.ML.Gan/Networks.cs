@@ -129,7 +129,7 @@ public sealed record LayerSpec
 /// <summary>A network as an ordered list of layers; built into a <see cref="Sequential"/> whose state-dict names are "0.weight", ...</summary>
 public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
 {
-    /// <summary>Builds the modules (weights initialized as PyTorch does, from the global generator).</summary>
+    /// <summary>Builds the modules (weights initialized as PyTorch does, from the global generator or the thread's <see cref="torch.use_generator"/> scope).</summary>
     public Sequential Build()
     {
         if (Layers.Count == 0) throw new InvalidOperationException("A network needs at least one layer.");

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Gan;
 /// <summary>
 /// Everything needed to continue a training run exactly where it stopped: both networks (BatchNorm
 /// statistics included), both optimizer states, the states of the run's noise/batch-order generator
-/// and of libtorch's global generator (dropout), the step counters, the history and the options.
+/// and of its initialization and dropout generator, the step counters, the history and the options.
 /// A checkpoint is one zip file (JSON + safetensors, data only), written atomically at epoch ends as
 /// <c>checkpoint-epoch-NNNNN.zip</c>; a directory resumes from its latest.
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     public required OptimizerState GeneratorOptimizer { get; init; }
     public required OptimizerState DiscriminatorOptimizer { get; init; }
     public required Tensor NoiseGeneratorState { get; init; }
-    public required Tensor GlobalGeneratorState { get; init; }
+    public required Tensor LayerGeneratorState { get; init; }
 
     private sealed class Header
     {
@@ -61,7 +61,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>Writes the run's state after <paramref name="epoch"/>; readers see the old file set or the complete new file, never a partial one.</summary>
     public static string Write(string directory, int epoch, long generatorSteps, long discriminatorSteps, IReadOnlyList<GanEpochMetrics> history,
                                GanTrainerOptions options, int seed, DataScaler scaling, int rows, int features, Module generator, Module discriminator,
-                               Optimizer generatorOptimizer, Optimizer discriminatorOptimizer, MLNetGan.Torch.Generator noise)
+                               Optimizer generatorOptimizer, Optimizer discriminatorOptimizer, MLNetGan.Torch.Generator noise, MLNetGan.Torch.Generator layers)
     {
         var path = PathFor(directory, epoch);
         using var scope = torch.NewDisposeScope();
@@ -76,7 +76,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             GeneratorOptimizerValues = gState.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
             DiscriminatorOptimizerValues = dState.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
         };
-        var random = new Dictionary<string, Tensor> { ["noise"] = noise.get_state(), ["global"] = torch.get_rng_state() };
+        var random = new Dictionary<string, Tensor> { ["noise"] = noise.get_state(), ["layers"] = layers.get_state() };
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
@@ -158,9 +158,12 @@ internal sealed class TrainingCheckpoint : IDisposable
             var generatorOptimizer = Read("generator_optimizer.safetensors");
             var discriminatorOptimizer = Read("discriminator_optimizer.safetensors");
             var random = Read("random.safetensors");
-            if (!random.TryGetValue("noise", out var noiseState) || !random.TryGetValue("global", out var globalState))
+            // "global": checkpoints from before runs owned their initialization and dropout generator,
+            // when libtorch's global generator played that role with the same stream.
+            if (!random.TryGetValue("noise", out var noiseState)
+                || !(random.TryGetValue("layers", out var layerState) || random.TryGetValue("global", out layerState)))
             {
-                throw new InvalidDataException($"Checkpoint '{path}': random.safetensors lacks the 'noise' or 'global' generator state.");
+                throw new InvalidDataException($"Checkpoint '{path}': random.safetensors lacks the 'noise' or 'layers' generator state.");
             }
             return new TrainingCheckpoint
             {
@@ -170,7 +173,7 @@ internal sealed class TrainingCheckpoint : IDisposable
                 Rows = header.Rows, Features = header.Features, Generator = generator, Discriminator = discriminator,
                 GeneratorOptimizer = new OptimizerState(header.OptimizerKind, generatorOptimizer, header.GeneratorOptimizerValues),
                 DiscriminatorOptimizer = new OptimizerState(header.OptimizerKind, discriminatorOptimizer, header.DiscriminatorOptimizerValues),
-                NoiseGeneratorState = noiseState, GlobalGeneratorState = globalState,
+                NoiseGeneratorState = noiseState, LayerGeneratorState = layerState,
             };
         }
         catch (Exception e) when (e is not InvalidDataException)
@@ -227,6 +230,6 @@ internal sealed class TrainingCheckpoint : IDisposable
         GeneratorOptimizer.Dispose();
         DiscriminatorOptimizer.Dispose();
         NoiseGeneratorState.Dispose();
-        GlobalGeneratorState.Dispose();
+        LayerGeneratorState.Dispose();
     }
 }

@@ -19,6 +19,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly Device device;
     private readonly string source;
     private readonly Generator random;
+    private readonly Generator layers;
     private readonly Tensor realData;
     private readonly Sequential discriminator;
     private readonly Tensor[] discriminatorParameters;
@@ -48,10 +49,15 @@ internal sealed class TrainingRun : IDisposable
         this.data = data;
         this.device = device;
         this.source = source;
-        // Seeding the global generator first makes weight initialization match PyTorch's for the same seed.
-        torch.manual_seed((ulong)seed);
-        GeneratorNetwork = generatorSpec.Build();
-        discriminator = discriminatorSpec.Build();
+        // The run owns its randomness: weight initialization and dropout draw from `layers`, seeded as
+        // torch.manual_seed(seed) seeds the global generator, so the weights match PyTorch's for the same
+        // seed while other threads (another Fit, a loaded model) draw from the global generator undisturbed.
+        layers = new Generator((ulong)seed);
+        using (torch.use_generator(layers))
+        {
+            GeneratorNetwork = generatorSpec.Build();
+            discriminator = discriminatorSpec.Build();
+        }
         GeneratorNetwork.to(device);
         discriminator.to(device);
         discriminatorParameters = discriminator.parameters().ToArray();
@@ -67,7 +73,7 @@ internal sealed class TrainingRun : IDisposable
         if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
         if (resumeFrom is { } checkpoint)
         {
-            // Built from the seed as a fresh run is (same draws from the global generator), then overwritten.
+            // Built from the seed as a fresh run is (same draws), then overwritten.
             Restore(checkpoint);
             firstEpoch = checkpoint.Epoch + 1;
         }
@@ -84,7 +90,7 @@ internal sealed class TrainingRun : IDisposable
         generatorOptimizer.load_state_dict(checkpoint.GeneratorOptimizer);
         discriminatorOptimizer.load_state_dict(checkpoint.DiscriminatorOptimizer);
         random.set_state(checkpoint.NoiseGeneratorState);
-        torch.set_rng_state(checkpoint.GlobalGeneratorState);
+        layers.set_state(checkpoint.LayerGeneratorState);
         history.Clear();
         history.AddRange(checkpoint.History);
         generatorSteps = checkpoint.GeneratorSteps;
@@ -123,6 +129,7 @@ internal sealed class TrainingRun : IDisposable
 
     public List<GanEpochMetrics> Train()
     {
+        using var ownRandomness = torch.use_generator(layers); // dropout in every forward pass of this run
         var batch = options.BatchSize;
         var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
         var k = options.DiscriminatorStepsPerGeneratorStep;
@@ -194,7 +201,7 @@ internal sealed class TrainingRun : IDisposable
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
             {
                 var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
-                                                    GeneratorNetwork, discriminator, generatorOptimizer, discriminatorOptimizer, random);
+                                                    GeneratorNetwork, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
                 context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
             }
             if (options.CancellationToken.IsCancellationRequested)
@@ -278,6 +285,7 @@ internal sealed class TrainingRun : IDisposable
     {
         realData.Dispose();
         random.Dispose();
+        layers.Dispose();
         generatorOptimizer.Dispose();
         discriminatorOptimizer.Dispose();
         if (!stateTaken) discriminator.Dispose();

@@ -159,7 +159,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_set_conv_transpose_rewrites(int enabled);
     [DllImport(Library)] internal static extern int mng_conv_transpose2d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* outputPadding, long groups, long* dilation, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_batch_norm(TensorHandle input, TensorHandle weight, TensorHandle bias, TensorHandle runningMean, TensorHandle runningVar, int training, double momentum, double eps, out IntPtr result);
-    [DllImport(Library)] internal static extern int mng_dropout(TensorHandle input, double p, int training, out IntPtr result);
+    [DllImport(Library)] internal static extern int mng_dropout(TensorHandle input, double p, int training, GeneratorHandle generator, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_embedding(TensorHandle weight, TensorHandle indices, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_max_pool2d(TensorHandle input, long* kernel, long* stride, long* padding, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_avg_pool2d(TensorHandle input, long* kernel, long* stride, long* padding, out IntPtr result);

@@ -46,13 +46,18 @@ internal static class PyTorchInit
 {
     /// <summary>
     /// Weight: Kaiming-uniform with a = sqrt(5); bias: U(-1/sqrt(fanIn), 1/sqrt(fanIn)), drawn in that
-    /// order from the global generator, so that a seeded run matches PyTorch value for value.
+    /// order, so that a seeded run matches PyTorch value for value. The bounds are computed here in
+    /// double precision exactly as libtorch's <c>kaiming_uniform_</c> computes them, so the draws go
+    /// through <c>uniform_</c> and honor <see cref="torch.use_generator"/>.
     /// </summary>
     internal static (Tensor weight, Tensor? bias) WeightAndBias(long[] weightShape, long? biasSize, long fanIn)
     {
         var weight = torch.zeros(weightShape);
         var bias = biasSize is { } n ? torch.zeros(n) : null;
-        torch.nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
+        var a = Math.Sqrt(5);
+        var gain = Math.Sqrt(2.0 / (1 + Math.Pow(a, 2)));
+        var weightBound = Math.Sqrt(3.0) * (gain / Math.Sqrt(fanIn));
+        weight.uniform_(-weightBound, weightBound);
         if (bias is not null)
         {
             var bound = fanIn > 0 ? 1.0 / Math.Sqrt(fanIn) : 0.0;
