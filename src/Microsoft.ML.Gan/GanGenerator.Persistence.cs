@@ -138,16 +138,7 @@ public sealed partial class GanGenerator
     // throwaway generator, so loading a model leaves every other random stream untouched.
     private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
     {
-        Dictionary<string, Tensor> tensors;
-        try
-        {
-            using var stream = ctx.OpenEntry(entry);
-            (tensors, _) = SafeTensors.Load(stream);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
-        {
-            throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
-        }
+        var tensors = ReadTensors(ctx, entry);
         try
         {
             long needed;
@@ -187,18 +178,23 @@ public sealed partial class GanGenerator
         }
     }
 
-    private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)
+    // The tensors of one safetensors entry (the caller owns them); a damaged entry is named in the error.
+    private static Dictionary<string, Tensor> ReadTensors(ModelLoadContext ctx, string entry)
     {
-        Dictionary<string, Tensor> tensors;
         try
         {
             using var stream = ctx.OpenEntry(entry);
-            (tensors, _) = SafeTensors.Load(stream);
+            return SafeTensors.Load(stream).Tensors;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
         {
             throw new InvalidDataException($"'{entry}' is unreadable: {e.Message}", e);
         }
+    }
+
+    private static OptimizerState ReadOptimizer(ModelLoadContext ctx, string entry, GanOptimizer kind, Dictionary<string, double>? values)
+    {
+        var tensors = ReadTensors(ctx, entry);
         return new OptimizerState(kind == GanOptimizer.RMSprop ? "RMSprop" : "Adam", tensors, values ?? new Dictionary<string, double>());
     }
 }

@@ -145,11 +145,9 @@ internal sealed class TrainingCheckpoint : IDisposable
         {
             Dictionary<string, Tensor> Read(string name)
             {
+                // Straight from the entry: SafeTensors reads unseekable streams as their data arrives.
                 using var stream = Open(zip, name, path);
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer); // safetensors needs a seekable stream
-                buffer.Position = 0;
-                var (read, _) = SafeTensors.Load(buffer);
+                var (read, _) = SafeTensors.Load(stream);
                 tensors.Add(read);
                 return read;
             }
