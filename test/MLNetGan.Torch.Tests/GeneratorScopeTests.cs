@@ -8,6 +8,7 @@ namespace MLNetGan.Torch.Tests;
 /// while other threads draw from libtorch's global generator, and get the values that global generator
 /// would have given in the same state.
 /// </summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class GeneratorScopeTests
 {
     private static (float[] Weight, float[] Bias, float[] Dropped, float[] Normal) Draws()
@@ -21,39 +22,33 @@ public sealed class GeneratorScopeTests
     [Fact]
     public void Scoped_draws_equal_those_of_the_global_generator_in_the_same_state_and_leave_it_untouched()
     {
-        lock (GlobalRandomState.Lock)
+        torch.manual_seed(7);
+        var global = Draws();
+        using var before = torch.get_rng_state();
+        (float[] Weight, float[] Bias, float[] Dropped, float[] Normal) scoped;
+        using (var generator = new Generator(7))
+        using (torch.use_generator(generator))
         {
-            torch.manual_seed(7);
-            var global = Draws();
-            using var before = torch.get_rng_state();
-            (float[] Weight, float[] Bias, float[] Dropped, float[] Normal) scoped;
-            using (var generator = new Generator(7))
-            using (torch.use_generator(generator))
-            {
-                scoped = Draws();
-            }
-            using var after = torch.get_rng_state();
-            scoped.Weight.Should().Equal(global.Weight);
-            scoped.Bias.Should().Equal(global.Bias);
-            scoped.Dropped.Should().Equal(global.Dropped);
-            scoped.Dropped.Should().Contain(0f).And.Contain(1f / 0.7f);
-            scoped.Normal.Should().Equal(global.Normal);
-            after.data<byte>().Should().Equal(before.data<byte>(), "draws inside the scope come from the scoped generator only");
+            scoped = Draws();
         }
+        using var after = torch.get_rng_state();
+        scoped.Weight.Should().Equal(global.Weight);
+        scoped.Bias.Should().Equal(global.Bias);
+        scoped.Dropped.Should().Equal(global.Dropped);
+        scoped.Dropped.Should().Contain(0f).And.Contain(1f / 0.7f);
+        scoped.Normal.Should().Equal(global.Normal);
+        after.data<byte>().Should().Equal(before.data<byte>(), "draws inside the scope come from the scoped generator only");
     }
 
     [Fact]
     public void Layer_initialization_computes_the_same_bounds_as_libtorch_kaiming_uniform()
     {
-        lock (GlobalRandomState.Lock)
-        {
-            torch.manual_seed(3);
-            using var expected = torch.zeros(4, 6);
-            torch.nn.init.kaiming_uniform_(expected, a: Math.Sqrt(5));
-            torch.manual_seed(3);
-            using var linear = new Linear(6, 4, hasBias: false);
-            linear.weight.data<float>().Should().Equal(expected.data<float>(), "bit for bit, not just within a tolerance");
-        }
+        torch.manual_seed(3);
+        using var expected = torch.zeros(4, 6);
+        torch.nn.init.kaiming_uniform_(expected, a: Math.Sqrt(5));
+        torch.manual_seed(3);
+        using var linear = new Linear(6, 4, hasBias: false);
+        linear.weight.data<float>().Should().Equal(expected.data<float>(), "bit for bit, not just within a tolerance");
     }
 
     [Fact]

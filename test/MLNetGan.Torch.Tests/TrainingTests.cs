@@ -23,9 +23,8 @@ public sealed class TrainingTests
         using var generator = new Generator(11);
         var (x, y) = Rings(generator, 512);
         Sequential model;
-        lock (GlobalRandomState.Lock)
+        using (torch.use_generator(generator))
         {
-            torch.manual_seed(11);
             model = new Sequential(new Linear(2, 16), new Tanh(), new Linear(16, 1));
         }
         using var _ = model;
