@@ -13,6 +13,11 @@ if (mode == "fit")
     // fit WORKLOAD STEPS [DATA_DIR]: the public API with default settings, so no thread count is set here.
     return FitBenchmark.Run(args[1], int.Parse(args[2]), args.Length > 3 ? args[3] : "../shared/data/mnist");
 }
+if (mode == "make-generator")
+{
+    // make-generator PATH [DATA_DIR]: the model the `fit generate` workload loads.
+    return FitBenchmark.MakeGenerator(args[1], args.Length > 2 ? args[2] : "../shared/data/mnist");
+}
 if (mode == "fuzz")
 {
     // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
@@ -34,7 +39,7 @@ switch (mode)
     case "cursor": CursorThroughput.Run(); return 0;
     case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 

@@ -139,7 +139,20 @@ elif workload == "generate":
 else:
     sys.exit(f"unknown workload {workload}")
 seconds = time.perf_counter() - started
+
+
+def blas_kernels():
+    """The OpenBLAS kernel family libtorch's GEMMs run on (libtorch links the libblas.so.3 alternative)."""
+    import ctypes
+    try:
+        query = ctypes.CDLL("libblas.so.3").openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    query.restype = ctypes.c_char_p
+    return query().decode()
+
+
 print(json.dumps({"impl": "pytorch", "workload": workload, "steps": steps, "seconds": round(seconds, 3),
                   "steps_per_s": round(steps / seconds, 3), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                   "threads": torch.get_num_threads(), "allocator": "jemalloc" if "jemalloc" in os.environ.get("LD_PRELOAD", "") else "glibc",
-                  "torch": torch.__version__}))
+                  "torch": torch.__version__, "blas_kernels": blas_kernels()}))

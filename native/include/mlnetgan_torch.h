@@ -49,6 +49,8 @@ void mng_tensor_free(mng_tensor tensor);
 int64_t mng_live_tensor_count(void);
 int mng_tensor_from_data(const void* data, int64_t byte_count, int dtype, const int64_t* shape, int ndim, mng_tensor* out);
 int mng_tensor_copy_to(mng_tensor tensor, void* destination, int64_t byte_count, int dtype);
+/* copies byte_count bytes into a contiguous CPU tensor of that dtype, starting byte_offset bytes into its data */
+int mng_tensor_write_at(mng_tensor tensor, const void* source, int64_t byte_count, int64_t byte_offset, int dtype);
 int mng_tensor_ndim(mng_tensor tensor, int* out);
 int mng_tensor_shape(mng_tensor tensor, int64_t* out, int capacity);
 int mng_tensor_dtype(mng_tensor tensor, int* out);

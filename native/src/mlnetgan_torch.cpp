@@ -265,6 +265,27 @@ MNG_API int mng_tensor_copy_to(mng_tensor tensor, void* destination, int64_t byt
   });
 }
 
+// Lets a caller fill a tensor in pieces (rows streamed from a data view) without staging the whole
+// payload in managed memory first.
+MNG_API int mng_tensor_write_at(mng_tensor tensor, const void* source, int64_t byte_count, int64_t byte_offset, int dtype) {
+  return guarded([&] {
+    auto& t = ref(tensor, "tensor");
+    auto type = scalar_type(dtype);
+    if (t.scalar_type() != type) {
+      throw std::invalid_argument(std::string("tensor has dtype ") + c10::toString(t.scalar_type()) + " but the source is " + c10::toString(type));
+    }
+    if (!t.device().is_cpu() || !t.is_contiguous()) throw std::invalid_argument("tensor must be a contiguous CPU tensor");
+    const int64_t size = t.numel() * static_cast<int64_t>(t.element_size());
+    if (byte_count < 0 || byte_offset < 0 || byte_offset > size || byte_count > size - byte_offset) {
+      throw std::invalid_argument("writing " + std::to_string(byte_count) + " bytes at offset " + std::to_string(byte_offset) +
+                                  " overruns the tensor's " + std::to_string(size) + " bytes");
+    }
+    if (byte_count == 0) return;
+    if (source == nullptr) throw std::invalid_argument("source pointer is null");
+    std::memcpy(static_cast<char*>(t.data_ptr()) + byte_offset, source, static_cast<size_t>(byte_count));
+  });
+}
+
 MNG_API int mng_tensor_ndim(mng_tensor tensor, int* out) {
   return guarded([&] { *require_out(out) = static_cast<int>(ref(tensor, "tensor").dim()); });
 }

@@ -155,6 +155,22 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> into this tensor's elements (row-major) starting at element
+    /// <paramref name="elementOffset"/>, in place. The tensor must be a contiguous CPU tensor of
+    /// <paramref name="source"/>'s element type; writing past its end is refused. Lets a large tensor be
+    /// filled in pieces without a full-size managed copy.
+    /// </summary>
+    public unsafe void CopyFrom<T>(ReadOnlySpan<T> source, long elementOffset = 0) where T : unmanaged
+    {
+        var type = ScalarTypes.Of<T>();
+        ArgumentOutOfRangeException.ThrowIfNegative(elementOffset);
+        fixed (T* p = source)
+        {
+            TorchException.Check(NativeMethods.mng_tensor_write_at(Handle, p, (long)source.Length * sizeof(T), checked(elementOffset * sizeof(T)), (int)type));
+        }
+    }
+
     /// <summary>The elements as a new row-major array.</summary>
     public T[] data<T>() where T : unmanaged
     {

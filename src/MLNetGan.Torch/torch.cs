@@ -61,6 +61,20 @@ public static unsafe partial class torch
             private static bool rewriteConvTranspose = true;
 
             /// <summary>
+            /// The OpenBLAS kernel family libtorch's float matrix products run on (for example "Cooperlake" or "SkylakeX"
+            /// for AVX-512, "Haswell" for AVX2), or null when libtorch's BLAS is not OpenBLAS. OpenBLAS chooses it from the
+            /// CPU when it loads, unless the environment variable <c>OPENBLAS_CORETYPE</c> names one.
+            /// </summary>
+            public static string? blas_kernels
+            {
+                get
+                {
+                    TorchException.Check(N.mng_get_num_threads(out _)); // loads the shim, and with it libtorch and OpenBLAS
+                    return Interop.BlasKernels.LoadedCoreName();
+                }
+            }
+
+            /// <summary>
             /// Whether <c>conv_transpose2d</c> uses exact, faster formulations (a matrix product for 1x1 inputs; oneDNN's
             /// convolution kernels, forward and backward, when both sides have at least 8 channels) instead of libtorch's
             /// <c>slow_conv_transpose2d</c>. Results agree with libtorch's operator to float rounding. Process-wide; default true.

@@ -79,8 +79,15 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         {
             throw new ArgumentException($"Latent values must come in rows of {LatentDimension}; got {latent.Length} values.", nameof(latent));
         }
+        var output = new float[latent.Length / LatentDimension * FeatureType.Size];
+        GenerateInto(latent, output);
+        return output;
+    }
+
+    /// <summary>Runs the generator on whole latent rows and writes the rows, in data units, into <paramref name="output"/>.</summary>
+    private void GenerateInto(ReadOnlySpan<float> latent, Span<float> output)
+    {
         var rows = latent.Length / LatentDimension;
-        var output = new float[rows * FeatureType.Size];
         using (torch.inference_mode())
         using (torch.NewDisposeScope())
         {
@@ -91,10 +98,9 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
             {
                 throw new InvalidOperationException($"The generator produces {x.size(1)} values per row but the feature column has {FeatureType.Size}.");
             }
-            x.to(MLNetGan.Torch.Device.CPU).CopyTo<float>(output);
+            x.to(MLNetGan.Torch.Device.CPU).CopyTo(output);
         }
         Scaling.Invert(output, FeatureType.Size);
-        return output;
     }
 
     /// <summary>Latent vectors drawn from the training noise distribution with <paramref name="seed"/>.</summary>
@@ -141,25 +147,12 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         for (var start = 0; start < rows; start += chunk)
         {
             var n = Math.Min(chunk, rows - start);
-            GenerateFromLatent(latent.AsSpan(start * LatentDimension, n * LatentDimension)).CopyTo(output, start * FeatureType.Size);
+            GenerateInto(latent.AsSpan(start * LatentDimension, n * LatentDimension), output.AsSpan(start * FeatureType.Size, n * FeatureType.Size));
         }
         return output;
     }
 
-    private IDataView RowsView(float[] values, int rows)
-    {
-        var width = FeatureType.Size;
-        var items = Enumerable.Range(0, rows).Select(r => new GeneratedRow { Features = values.AsSpan(r * width, width).ToArray() }).ToList();
-        var definition = SchemaDefinition.Create(typeof(GeneratedRow), SchemaDefinition.Direction.Read);
-        definition[nameof(GeneratedRow.Features)].ColumnName = Settings.FeatureColumnName;
-        definition[Settings.FeatureColumnName].ColumnType = FeatureType;
-        return context.Data.LoadFromEnumerable(items, definition);
-    }
-
-    private sealed class GeneratedRow
-    {
-        public float[] Features { get; set; } = Array.Empty<float>();
-    }
+    private IDataView RowsView(float[] values, int rows) => new GeneratedRowsView(values, rows, Settings.FeatureColumnName, FeatureType);
 
     /// <summary>Saves a grid of <paramref name="count"/> generated images as PNG (images only).</summary>
     /// <exception cref="InvalidOperationException">The model does not generate images.</exception>

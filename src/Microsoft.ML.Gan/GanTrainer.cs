@@ -87,7 +87,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
         try
         {
             var readClock = Stopwatch.StartNew();
-            var data = FeatureMatrix.Read(input, column);
+            using var data = FeatureMatrix.Read(input, column);
             context.WriteLog(GetType().Name, FormattableString.Invariant($"Read {data.Rows} rows x {data.Columns} features from column '{column.Name}' in {readClock.Elapsed.TotalMilliseconds:F0} ms."));
             if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
             if (data.Rows < options.BatchSize)

@@ -31,9 +31,7 @@ internal sealed class SnapshotWriter
         {
             noise = LatentNoise.Sample(options.Noise, count, options.LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
         }
-        real = imageShape is null && scaledData.Columns >= 2
-            ? Enumerable.Range(0, Math.Min(1000, scaledData.Rows)).Select(r => (scaledData.Values[r * scaledData.Columns], scaledData.Values[r * scaledData.Columns + 1])).ToList()
-            : new List<(float, float)>();
+        real = imageShape is null ? scaledData.FirstPoints(1000) : new List<(float, float)>();
         bounds = GanPlots.Bounds(real);
     }
 

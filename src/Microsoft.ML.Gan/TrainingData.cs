@@ -1,40 +1,111 @@
+using MLNetGan.Torch;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Gan;
 
-/// <summary>The feature column materialized as a row-major float matrix.</summary>
-internal sealed record FeatureMatrix(float[] Values, int Rows, int Columns)
+/// <summary>
+/// The feature column read into one row-major float tensor (CPU) with each feature's observed range.
+/// Rows stream from the cursor through a 1 MiB staging buffer straight into the tensor, so training holds
+/// the data once, natively, instead of a managed copy beside the tensor.
+/// </summary>
+internal sealed class FeatureMatrix : IDisposable
 {
+    private const int StagingFloats = 1 << 18;
+
+    private FeatureMatrix(Tensor values, int rows, int columns, float[] minimum, float[] maximum)
+    {
+        Values = values;
+        Rows = rows;
+        Columns = columns;
+        ColumnMinimum = minimum;
+        ColumnMaximum = maximum;
+    }
+
+    /// <summary>[Rows, Columns] on the CPU; owned by this object.</summary>
+    public Tensor Values { get; }
+    public int Rows { get; }
+    public int Columns { get; }
+    public float[] ColumnMinimum { get; }
+    public float[] ColumnMaximum { get; }
+
     public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column)
     {
         var width = column.Type.GetValueCount();
+        var minimum = Enumerable.Repeat(float.PositiveInfinity, width).ToArray();
+        var maximum = Enumerable.Repeat(float.NegativeInfinity, width).ToArray();
         // One exact allocation when the view knows its row count; otherwise grow by doubling.
-        var values = new float[checked((int)Math.Min((data.GetRowCount() ?? 1024) * width, Array.MaxLength))];
-        using var cursor = data.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> row = default;
+        long capacity = Math.Max(1, data.GetRowCount() ?? 1024);
+        var values = torch.zeros(capacity, width).DetachFromDisposeScope();
+        var staging = new float[Math.Max(width, StagingFloats / width * width)];
+        var stagingRows = staging.Length / width;
+        var staged = 0;
         var rows = 0;
-        while (cursor.MoveNext())
+        try
         {
-            getter(ref row);
-            if (row.Length != width) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' has {row.Length} values; {width} expected.");
-            var offset = (long)rows * width;
-            if (offset + width > values.Length)
+            using var cursor = data.GetRowCursor(new[] { column });
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> row = default;
+            while (cursor.MoveNext())
             {
-                if (offset + width > Array.MaxLength) throw new InvalidOperationException($"Column '{column.Name}' holds more than {Array.MaxLength} values; train on a sample of the rows.");
-                Array.Resize(ref values, (int)Math.Min(Math.Max(2L * values.Length, offset + width), Array.MaxLength));
+                getter(ref row);
+                if (row.Length != width) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' has {row.Length} values; {width} expected.");
+                if (rows == int.MaxValue) throw new InvalidOperationException($"Column '{column.Name}' has more than {int.MaxValue} rows; train on a sample of the rows.");
+                var destination = staging.AsSpan(staged * width, width);
+                row.CopyTo(destination);
+                for (var i = 0; i < width; i++)
+                {
+                    var v = destination[i];
+                    if (!float.IsFinite(v)) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' holds a non-finite value ({v}) at slot {i}; GANs cannot train on missing values.");
+                    if (v < minimum[i]) minimum[i] = v;
+                    if (v > maximum[i]) maximum[i] = v;
+                }
+                rows++;
+                if (++staged == stagingRows) Flush();
             }
-            var destination = values.AsSpan((int)offset, width);
-            row.CopyTo(destination);
-            for (var i = 0; i < width; i++)
-            {
-                if (!float.IsFinite(destination[i])) throw new InvalidOperationException($"Row {rows} of column '{column.Name}' holds a non-finite value ({destination[i]}) at slot {i}; GANs cannot train on missing values.");
-            }
-            rows++;
+            Flush();
+            if (rows != capacity) values = Replace(values, values.narrow(0, 0, rows).clone());
+            return new FeatureMatrix(values, rows, width, minimum, maximum);
         }
-        if ((long)rows * width != values.Length) Array.Resize(ref values, rows * width);
-        return new FeatureMatrix(values, rows, width);
+        catch
+        {
+            values.Dispose();
+            throw;
+        }
+
+        void Flush()
+        {
+            if (staged == 0) return;
+            var first = rows - staged;
+            if (rows > capacity)
+            {
+                capacity = Math.Max(2 * capacity, rows);
+                var grown = torch.zeros(capacity, width);
+                using (var filled = grown.narrow(0, 0, first)) using (var old = values.narrow(0, 0, first)) filled.copy_(old);
+                values = Replace(values, grown);
+            }
+            values.CopyFrom<float>(staging.AsSpan(0, staged * width), (long)first * width);
+            staged = 0;
+        }
     }
+
+    private static Tensor Replace(Tensor old, Tensor replacement)
+    {
+        var kept = replacement.DetachFromDisposeScope();
+        old.Dispose();
+        return kept;
+    }
+
+    /// <summary>The first <paramref name="count"/> rows' first two features, for scatter plots.</summary>
+    public List<(float X, float Y)> FirstPoints(int count)
+    {
+        if (Columns < 2 || Rows == 0) return new List<(float, float)>();
+        using var scope = torch.NewDisposeScope();
+        var n = Math.Min(count, Rows);
+        var xy = Values.narrow(0, 0, n).narrow(1, 0, 2).data<float>();
+        return Enumerable.Range(0, n).Select(r => (xy[2 * r], xy[2 * r + 1])).ToList();
+    }
+
+    public void Dispose() => Values.Dispose();
 }
 
 /// <summary>
@@ -49,17 +120,8 @@ public sealed record DataScaler(float[] Minimum, float[] Maximum)
     internal static DataScaler Fit(FeatureMatrix data, DataScaling mode)
     {
         if (mode == DataScaling.None) return Identity;
-        var lo = Enumerable.Repeat(float.PositiveInfinity, data.Columns).ToArray();
-        var hi = Enumerable.Repeat(float.NegativeInfinity, data.Columns).ToArray();
-        for (var r = 0; r < data.Rows; r++)
-        {
-            for (var c = 0; c < data.Columns; c++)
-            {
-                var v = data.Values[r * data.Columns + c];
-                if (v < lo[c]) lo[c] = v;
-                if (v > hi[c]) hi[c] = v;
-            }
-        }
+        var lo = (float[])data.ColumnMinimum.Clone();
+        var hi = (float[])data.ColumnMaximum.Clone();
         if (mode == DataScaling.Global)
         {
             var min = lo.Min();
@@ -80,15 +142,11 @@ public sealed record DataScaler(float[] Minimum, float[] Maximum)
     internal FeatureMatrix ApplyInPlace(FeatureMatrix data)
     {
         if (IsIdentity) return data;
-        var values = data.Values;
-        for (var r = 0; r < data.Rows; r++)
-        {
-            var offset = r * data.Columns;
-            for (var c = 0; c < data.Columns; c++)
-            {
-                values[offset + c] = 2 * (values[offset + c] - Minimum[c]) / (Maximum[c] - Minimum[c]) - 1;
-            }
-        }
+        using var scope = torch.NewDisposeScope();
+        var range = new float[Minimum.Length];
+        for (var c = 0; c < range.Length; c++) range[c] = Maximum[c] - Minimum[c];
+        // 2 (x - min) / (max - min) - 1, in that order, as Invert undoes it; each op rounds as float arithmetic would.
+        data.Values.add_(torch.tensor(Minimum, 1, Minimum.Length), alpha: -1).mul_(2).div_(torch.tensor(range, 1, range.Length)).add_(-1);
         return data;
     }
 

@@ -63,7 +63,7 @@ internal sealed class TrainingRun : IDisposable
         discriminatorParameters = discriminator.parameters().ToArray();
         NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, device);
         random = new Generator((ulong)seed + 1);
-        realData = torch.tensor(data.Values, data.Rows, data.Columns).to(device).DetachFromDisposeScope();
+        realData = data.Values.to(device).DetachFromDisposeScope();
         probabilities = discriminatorSpec.EndsWithSigmoid;
         // Without BatchNorm, D scores each row on its own, so one pass over [real; fake] equals two passes
         // and runs larger, faster matrix products. BatchNorm would mix the two batches' statistics.
@@ -136,7 +136,7 @@ internal sealed class TrainingRun : IDisposable
         var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
         var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
         if (firstEpoch > 1) context.WriteLog(source, $"Resuming after epoch {firstEpoch - 1} (generator step {generatorSteps}).");
-        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}.");
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}, BLAS kernels {torch.backends.cpu.blas_kernels ?? "not OpenBLAS"}.");
         if (firstEpoch == 1) snapshots?.Write(0, GeneratorNetwork, device);
 
         var diverged = false;

@@ -23,6 +23,24 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void CopyFrom_fills_a_tensor_in_pieces_and_refuses_what_does_not_fit()
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = torch.zeros(2, 3);
+        t.CopyFrom<float>(new float[] { 1, 2 });
+        t.CopyFrom<float>(new float[] { 3, 4, 5, 6 }, elementOffset: 2);
+        t.data<float>().Should().Equal(1f, 2f, 3f, 4f, 5f, 6f);
+
+        var overrun = () => t.CopyFrom<float>(new float[] { 7, 8 }, elementOffset: 5);
+        overrun.Should().Throw<TorchException>().WithMessage("*overruns the tensor's 24 bytes*");
+        var wrongType = () => t.CopyFrom<double>(new double[] { 1 });
+        wrongType.Should().Throw<TorchException>().WithMessage("*dtype*");
+        var view = () => t.t().CopyFrom<float>(new float[] { 1 });
+        view.Should().Throw<TorchException>().WithMessage("*contiguous CPU tensor*");
+        t.data<float>().Should().Equal(1f, 2f, 3f, 4f, 5f, 6f);
+    }
+
+    [Fact]
     public void Non_contiguous_views_copy_out_in_logical_order()
     {
         using var scope = torch.NewDisposeScope();

@@ -25,6 +25,13 @@ public sealed class GeneratorTests
         TestData.Points(fake).Should().OnlyContain(p => float.IsFinite(p.X) && float.IsFinite(p.Y));
         TestData.Points(model.Generate(100, seed: 7)).Should().Equal(TestData.Points(fake), "the same seed gives the same samples");
         TestData.Points(model.Generate(100, seed: 8)).Should().NotEqual(TestData.Points(fake));
+        TestData.Points(fake).Should().Equal(TestData.Points(fake), "a generated view reads the same on every pass");
+        using (var cursor = fake.GetRowCursor(Array.Empty<DataViewSchema.Column>()))
+        {
+            cursor.MoveNext().Should().BeTrue();
+            var inactive = () => cursor.GetGetter<VBuffer<float>>(fake.Schema["Features"]);
+            inactive.Should().Throw<InvalidOperationException>().WithMessage("*Features*not requested*");
+        }
         model.History.Should().HaveCount(3);
         model.History.Should().OnlyContain(h => double.IsFinite(h.DiscriminatorLoss) && double.IsFinite(h.GeneratorLoss) && h.RealScore > 0 && h.RealScore < 1);
     }

@@ -31,6 +31,7 @@ internal static unsafe partial class NativeMethods
     // Lifecycle and metadata.
     [DllImport(Library)] internal static extern int mng_tensor_from_data(void* data, long byteCount, int dtype, long* shape, int ndim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_tensor_copy_to(TensorHandle tensor, void* destination, long byteCount, int dtype);
+    [DllImport(Library)] internal static extern int mng_tensor_write_at(TensorHandle tensor, void* source, long byteCount, long byteOffset, int dtype);
     [DllImport(Library)] internal static extern int mng_tensor_ndim(TensorHandle tensor, out int ndim);
     [DllImport(Library)] internal static extern int mng_tensor_shape(TensorHandle tensor, long* shape, int capacity);
     [DllImport(Library)] internal static extern int mng_tensor_dtype(TensorHandle tensor, out int dtype);
