@@ -58,6 +58,17 @@ public sealed class GanDatasets
         }));
     }
 
+    /// <summary>The centres of <see cref="GaussianRing"/>'s modes, for <see cref="GanEvaluationOptions.Modes"/>.</summary>
+    public static IReadOnlyList<float[]> GaussianRingModes(int modes = 8)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(modes, 1);
+        return Enumerable.Range(0, modes).Select(k => new[] { (float)Math.Cos(2 * Math.PI * k / modes), (float)Math.Sin(2 * Math.PI * k / modes) }).ToArray();
+    }
+
+    /// <summary>The centres of <see cref="GaussianGrid"/>'s 25 modes, for <see cref="GanEvaluationOptions.Modes"/>.</summary>
+    public static IReadOnlyList<float[]> GaussianGridModes() =>
+        Enumerable.Range(0, 25).Select(k => new[] { -4f + 2 * (k / 5), -4f + 2 * (k % 5) }).ToArray();
+
     /// <summary>25 Gaussian modes (sd 0.05) on the grid {-4, -2, 0, 2, 4}².</summary>
     public IDataView GaussianGrid(int count = 10_000, int? seed = null, double standardDeviation = 0.05)
     {

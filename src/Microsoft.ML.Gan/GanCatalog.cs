@@ -9,14 +9,46 @@ public static class GanMLContextExtensions
     public static GanCatalog Gan(this MLContext context) => new(context ?? throw new ArgumentNullException(nameof(context)));
 }
 
-/// <summary>GAN trainers (<see cref="Trainers"/>) and toy datasets (<see cref="Datasets"/>).</summary>
+/// <summary>GAN trainers (<see cref="Trainers"/>), toy datasets (<see cref="Datasets"/>) and quality metrics (<see cref="Evaluate(GanGenerator, IDataView, GanEvaluationOptions?)"/>).</summary>
 public sealed class GanCatalog
 {
+    private readonly MLContext context;
+
     internal GanCatalog(MLContext context)
     {
+        this.context = context;
         Trainers = new GanTrainers(context);
         Datasets = new GanDatasets(context);
     }
+
+    /// <summary>
+    /// Scores a generator against real data: generates <see cref="GanEvaluationOptions.GeneratedRows"/> rows (default:
+    /// as many as the real rows used) with <see cref="GanEvaluationOptions.Seed"/> and compares them with the real
+    /// feature column (see <see cref="GanMetrics"/>; docs/quality.md defines each metric).
+    /// </summary>
+    /// <exception cref="ArgumentException">A column is missing or not a known-size Single vector, the widths differ, or an option is out of range (each is named).</exception>
+    public GanMetrics Evaluate(GanGenerator generator, IDataView real, GanEvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        return GanEvaluator.Evaluate(context, generator, real, options ?? new GanEvaluationOptions());
+    }
+
+    /// <summary>
+    /// Scores generated rows from any source (a generator of ours or not) against real data. Both views hold
+    /// <see cref="GanEvaluationOptions.FeatureColumnName"/> as a known-size Single vector of the same width.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column is missing or not a known-size Single vector, the widths differ, or an option is out of range (each is named).</exception>
+    public GanMetrics Evaluate(IDataView generated, IDataView real, GanEvaluationOptions? options = null) =>
+        GanEvaluator.Evaluate(context, generated, real, options ?? new GanEvaluationOptions());
+
+    /// <summary>
+    /// Trains (or reads from its cache) the small image classifier behind the image metrics, on labelled real images:
+    /// an image column with a (channels, height, width) shape and a key label column, as <c>LoadFromMnistIdx</c> gives.
+    /// On the 10,000 MNIST test digits it takes about a minute on two cores and reaches about 99 % held-out accuracy.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or the images' height or width is not divisible by 4.</exception>
+    public GanImageClassifier TrainImageClassifier(IDataView labelledImages, GanImageClassifierOptions? options = null) =>
+        GanImageClassifier.Train(context, labelledImages, options ?? new GanImageClassifierOptions());
 
     /// <summary>The trainers.</summary>
     public GanTrainers Trainers { get; }

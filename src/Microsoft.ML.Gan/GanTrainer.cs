@@ -204,6 +204,8 @@ internal static class GanValidation
         Require(o.CheckpointsToKeep >= 0, nameof(o.CheckpointsToKeep), "must be non-negative", o.CheckpointsToKeep);
         Require(o.CheckpointEveryEpochs >= 1, nameof(o.CheckpointEveryEpochs), "must be at least 1", o.CheckpointEveryEpochs);
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
+        Require(o.QualityCheckEveryEpochs >= 0, nameof(o.QualityCheckEveryEpochs), "must be non-negative (0: no checks)", o.QualityCheckEveryEpochs);
+        Require(o.CollapseWarningCoverage is >= 0 and <= 1, nameof(o.CollapseWarningCoverage), "must be in [0, 1]", o.CollapseWarningCoverage);
         Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);
         if (needsImages && imageShape is null)
         {

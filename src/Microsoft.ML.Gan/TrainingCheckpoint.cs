@@ -191,7 +191,7 @@ internal sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>
     /// Options that change what training computes must match between the checkpoint and the resumed run;
-    /// the targets (Epochs, Steps), progress, output folders and threads may change.
+    /// the targets (Epochs, Steps), progress, quality checks, output folders and threads may change.
     /// </summary>
     /// <exception cref="ArgumentException">Lists every option that differs, with both values.</exception>
     public void CheckCompatible(GanTrainerOptions resumed, int seed, int rows, int features)
@@ -204,6 +204,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             nameof(GanTrainerOptions.SnapshotEveryEpochs), nameof(GanTrainerOptions.Threads), nameof(GanTrainerOptions.CheckpointDirectory),
             nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.CheckpointsToKeep), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
             nameof(GanTrainerOptions.OnDivergence), nameof(GanTrainerOptions.DivergenceLearningRateFactor), nameof(GanTrainerOptions.MaxRollbacks),
+            nameof(GanTrainerOptions.QualityCheckEveryEpochs), nameof(GanTrainerOptions.CollapseWarningCoverage),
         };
         var differences = new List<string>();
         foreach (var property in saved.EnumerateObject())

@@ -29,6 +29,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly bool scoreRealAndFakeTogether;
     private readonly SnapshotWriter? snapshots;
     private readonly ThreadTuner? threadTuner;
+    private readonly QualityMonitor? qualityMonitor;
 
     private readonly int seed;
     private readonly DataScaler scaling;
@@ -71,6 +72,7 @@ internal sealed class TrainingRun : IDisposable
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+        if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device);
         if (resumeFrom is { } checkpoint)
         {
             // Built from the seed as a fresh run is (same draws), then overwritten.
@@ -188,12 +190,13 @@ internal sealed class TrainingRun : IDisposable
             }
 
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
+            if (qualityMonitor is not null && epoch % options.QualityCheckEveryEpochs == 0) metrics = metrics with { Quality = CheckQuality(epoch) };
             history.Add(metrics);
             options.Progress?.Report(new GanProgress
             {
                 Epoch = epoch, Epochs = epochs, Step = generatorSteps, TotalSteps = totalSteps, DiscriminatorLoss = metrics.DiscriminatorLoss,
                 GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
-                SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds),
+                SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
             });
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, GeneratorNetwork, device);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
@@ -237,6 +240,19 @@ internal sealed class TrainingRun : IDisposable
         }
         using var noGradForSums = torch.no_grad();
         sums.AddDiscriminator(loss, GanLosses.ReportedScore(realScores, probabilities, options.Loss), GanLosses.ReportedScore(fakeScores, probabilities, options.Loss));
+    }
+
+    /// <summary>Runs the quality check and warns when coverage says the generator is collapsing.</summary>
+    private GanQualityCheck? CheckQuality(int epoch)
+    {
+        var check = qualityMonitor!.Check(GeneratorNetwork);
+        if (check is { } c && c.Coverage < options.CollapseWarningCoverage)
+        {
+            context.WriteLog(source, FormattableString.Invariant(
+                $"Epoch {epoch}: coverage {c.Coverage:F2} (recall {c.Recall:F2}, precision {c.Precision:F2}) is below {options.CollapseWarningCoverage:F2}: the generator covers only part of the data (mode collapse).") +
+                " Remedies: a lower discriminator learning rate, WGAN-GP (ml.Gan().Trainers.Wgan), a larger batch; see docs/quality.md.", ChannelMessageKind.Warning);
+        }
+        return check;
     }
 
     /// <summary>D's scores of the real and the generated batch, in one pass when that is equivalent.</summary>
@@ -284,6 +300,7 @@ internal sealed class TrainingRun : IDisposable
     public void Dispose()
     {
         realData.Dispose();
+        qualityMonitor?.Dispose();
         random.Dispose();
         layers.Dispose();
         generatorOptimizer.Dispose();

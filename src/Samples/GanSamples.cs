@@ -121,8 +121,13 @@ internal static class GanSamples
         if (checkpoints || resume) options.CheckpointDirectory = checkpointFolder;
         options.SnapshotDirectory = Path.Combine(folder.FullName, "snapshots");
         options.SnapshotEveryEpochs = Math.Max(1, (options.Steps is null ? options.Epochs : 20) / 20);
+        options.QualityCheckEveryEpochs = options.SnapshotEveryEpochs; // coverage in the progress line, a warning on collapse
         var bar = new ProgressBar(name);
         options.Progress = bar;
+        ml.Log += (_, e) =>
+        {
+            if (e.Kind == ChannelMessageKind.Warning) bar.Warn(e.Message);
+        };
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         options.CancellationToken = cancel.Token;
@@ -149,6 +154,12 @@ internal static class GanSamples
             File.WriteAllText(Path.Combine(dir, "losses.svg"), GanPlots.LossCurvesSvg(model.History));
             GanPlots.LossCurvesPng(model.History).Save(Path.Combine(dir, "losses.png"));
             var quality = evaluate(model, dir);
+            var scores = ml.Gan().Evaluate(model, data); // 2,000 rows a side; docs/quality.md
+            foreach (var (metric, value) in new[] { ("precision", scores.Precision), ("recall", scores.Recall), ("density", scores.Density), ("coverage", scores.Coverage),
+                                                    ("mmd", scores.MaximumMeanDiscrepancy), ("energyDistance", scores.EnergyDistance), ("slicedWasserstein", scores.SlicedWasserstein) })
+            {
+                quality[metric] = value;
+            }
             var last = model.History.LastOrDefault();
             File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
             {
@@ -193,20 +204,30 @@ internal sealed class ProgressBar : IProgress<GanProgress>
     private readonly string name;
     private readonly bool interactive = !Console.IsOutputRedirected;
     private int lastPercent = -1;
+    private GanQualityCheck? lastQuality;
 
     public ProgressBar(string name) => this.name = name;
 
     public void Report(GanProgress p)
     {
+        lastQuality = p.Quality ?? lastQuality;
         var fraction = p.TotalSteps > 0 ? Math.Min(1, p.Step / (double)p.TotalSteps) : p.Epoch / (double)p.Epochs;
         var percent = (int)(fraction * 100);
         if (!interactive && percent / 10 == lastPercent / 10 && p.Epoch != p.Epochs) return; // logs: one line per 10 %
         lastPercent = percent;
         var filled = (int)(fraction * 30);
         var line = $"{name} [{new string('#', filled)}{new string('.', 30 - filled)}] {percent,3}% epoch {p.Epoch}/{p.Epochs} " +
-                   $"D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.SamplesPerSecond:F0}/s";
+                   $"D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.SamplesPerSecond:F0}/s" +
+                   (lastQuality is { } q ? $" coverage {q.Coverage:F2}" : "");
         if (interactive) Console.Write("\r" + line.PadRight(Console.BufferWidth > 0 ? Math.Min(Console.BufferWidth - 1, 140) : 140));
         else Console.WriteLine(line);
+    }
+
+    /// <summary>Prints a warning on its own line, below the bar.</summary>
+    public void Warn(string message)
+    {
+        if (interactive) Console.WriteLine();
+        Console.Error.WriteLine($"warning: {message}");
     }
 
     public void Done()
