@@ -18,6 +18,11 @@ if (mode == "make-generator")
     // make-generator PATH [DATA_DIR]: the model the `fit generate` workload loads.
     return FitBenchmark.MakeGenerator(args[1], args.Length > 2 ? args[2] : "../shared/data/mnist");
 }
+if (mode == "sine-seeds")
+{
+    // sine-seeds N [seed-exact]: seed 000's lesson for seeds 1..N (bench/quality/run-sine.sh).
+    return SineSeeds.Run(int.Parse(args[1]), args.Length > 2 && args[2] == "seed-exact");
+}
 if (mode == "fuzz")
 {
     // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
@@ -39,7 +44,7 @@ switch (mode)
     case "cursor": CursorThroughput.Run(); return 0;
     case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | sine-seeds | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 

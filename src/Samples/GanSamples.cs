@@ -106,7 +106,15 @@ internal static class GanSamples
             return Run(name, ml, digits, options, folder, r.GetValue(checkpoints), r.GetValue(resume), o => trainer(ml, o), (model, dir) =>
             {
                 model.SaveImageGrid(Path.Combine(dir, "samples.png"), count: 64, columns: 8, seed: 1);
-                return new Dictionary<string, double>();
+                if (labels is null) return new Dictionary<string, double>();
+                // With labels, score the images in a digit classifier's feature space (trained once, then cached).
+                using var classifier = ml.Gan().TrainImageClassifier(digits);
+                var images = ml.Gan().Evaluate(model, digits, new GanEvaluationOptions { ImageClassifier = classifier }).Images!;
+                return new Dictionary<string, double>
+                {
+                    ["fidMnist"] = images.FrechetDistance, ["classesCovered"] = images.ClassesCovered, ["classKl"] = images.ClassKl,
+                    ["classifierScore"] = images.ClassifierScore, ["classifierAccuracy"] = classifier.HeldOutAccuracy,
+                };
             });
         });
         return command;
@@ -227,7 +235,7 @@ internal sealed class ProgressBar : IProgress<GanProgress>
     public void Warn(string message)
     {
         if (interactive) Console.WriteLine();
-        Console.Error.WriteLine($"warning: {message}");
+        Console.Error.WriteLine(message); // MLContext.Log messages carry their source and kind
     }
 
     public void Done()
