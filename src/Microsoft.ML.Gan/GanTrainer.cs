@@ -196,6 +196,8 @@ internal static class GanValidation
         Require(o.GradientPenaltyWeight >= 0, nameof(o.GradientPenaltyWeight), "must be non-negative", o.GradientPenaltyWeight);
         Require(o.WeightClip is null or > 0, nameof(o.WeightClip), "must be positive", o.WeightClip);
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
+        Require(o.RealLabel is > 0 and <= 1, nameof(o.RealLabel), "must be in (0, 1]", o.RealLabel);
+        Require(Enum.IsDefined(o.Initialization), nameof(o.Initialization), "must be a WeightInitialization value", o.Initialization);
         Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);
         Require(o.DivergenceLearningRateFactor is > 0 and <= 1, nameof(o.DivergenceLearningRateFactor), "must be in (0, 1]", o.DivergenceLearningRateFactor);
         Require(o.MaxRollbacks >= 0, nameof(o.MaxRollbacks), "must be non-negative", o.MaxRollbacks);

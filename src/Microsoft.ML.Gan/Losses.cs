@@ -24,10 +24,13 @@ public enum GanLoss
 /// </summary>
 public static class GanLosses
 {
-    /// <summary>The discriminator's (critic's) loss on a batch of real and a batch of generated samples.</summary>
-    public static Tensor Discriminator(GanLoss loss, Tensor realScores, Tensor fakeScores, bool probabilities) => loss switch
+    /// <summary>
+    /// The discriminator's (critic's) loss on a batch of real and a batch of generated samples. <paramref name="realLabel"/>
+    /// below 1 is one-sided label smoothing (Salimans et al. 2016) for the cross-entropy losses.
+    /// </summary>
+    public static Tensor Discriminator(GanLoss loss, Tensor realScores, Tensor fakeScores, bool probabilities, double realLabel = 1) => loss switch
     {
-        GanLoss.Minimax or GanLoss.NonSaturating => BinaryCrossEntropy(realScores, 1, probabilities) + BinaryCrossEntropy(fakeScores, 0, probabilities),
+        GanLoss.Minimax or GanLoss.NonSaturating => BinaryCrossEntropy(realScores, realLabel, probabilities) + BinaryCrossEntropy(fakeScores, 0, probabilities),
         GanLoss.LeastSquares => 0.5 * ((realScores - 1).square().mean() + fakeScores.square().mean()),
         GanLoss.Hinge => (1 - realScores).relu().mean() + (1 + fakeScores).relu().mean(),
         GanLoss.Wasserstein => fakeScores.mean() - realScores.mean(),

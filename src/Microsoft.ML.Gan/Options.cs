@@ -33,6 +33,18 @@ public enum GanOptimizer
     RMSprop,
 }
 
+/// <summary>How network weights start.</summary>
+public enum WeightInitialization
+{
+    /// <summary>PyTorch's layer defaults (Kaiming-uniform weights, uniform biases), as every seed uses.</summary>
+    PyTorchDefault,
+    /// <summary>
+    /// DCGAN's (Radford et al. 2016; pytorch/examples' <c>weights_init</c>): convolution and transposed-convolution
+    /// weights N(0, 0.02), batch-norm scales N(1, 0.02) and shifts 0; other layers keep PyTorch's defaults.
+    /// </summary>
+    Dcgan,
+}
+
 /// <summary>What a trainer reports while it runs.</summary>
 public sealed record GanProgress
 {
@@ -144,6 +156,13 @@ public class GanTrainerOptions
     public double? WeightClip { get; set; }
     /// <summary>Dropout used by the default networks (the seeds use 0.3).</summary>
     public double Dropout { get; set; }
+    /// <summary>How the networks' weights start. Default <see cref="WeightInitialization.PyTorchDefault"/>.</summary>
+    public WeightInitialization Initialization { get; set; } = WeightInitialization.PyTorchDefault;
+    /// <summary>
+    /// The target for real samples in the cross-entropy losses (Minimax, NonSaturating): 1 by default; 0.9 is
+    /// one-sided label smoothing, which keeps an over-confident discriminator from starving the generator of gradient.
+    /// </summary>
+    public double RealLabel { get; set; } = 1;
     /// <summary>Custom generator (latent -> features); null uses the trainer's default.</summary>
     public NetworkSpec? Generator { get; set; }
     /// <summary>Custom discriminator (features -> 1 score); null uses the trainer's default.</summary>

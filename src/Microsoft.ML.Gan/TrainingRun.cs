@@ -58,6 +58,8 @@ internal sealed class TrainingRun : IDisposable
         {
             GeneratorNetwork = generatorSpec.Build();
             discriminator = discriminatorSpec.Build();
+            WeightInitializer.Apply(GeneratorNetwork, generatorSpec, options.Initialization, layers);
+            WeightInitializer.Apply(discriminator, discriminatorSpec, options.Initialization, layers);
         }
         GeneratorNetwork.to(device);
         discriminator.to(device);
@@ -224,7 +226,7 @@ internal sealed class TrainingRun : IDisposable
         // Its own scope: D's activations and gradients are freed before the generator step allocates its own.
         using var scope = torch.NewDisposeScope();
         var (realScores, fakeScores) = Score(real, fake);
-        var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities);
+        var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities, options.RealLabel);
         if (options.GradientPenaltyWeight > 0)
         {
             loss = loss + options.GradientPenaltyWeight * GanLosses.GradientPenalty(discriminator.forward, real, fake, random);

@@ -172,6 +172,10 @@ public sealed class GeneratorTests
         GanLosses.Discriminator(GanLoss.Hinge, real, fake, false).item<float>().Should().Be(0);
         GanLosses.Discriminator(GanLoss.LeastSquares, real, fake, false).item<float>().Should().Be(1);
         GanLosses.Generator(GanLoss.Wasserstein, fake, false).item<float>().Should().Be(1);
+        // One-sided label smoothing: real scores of 0.9 against target 0.9 cost the target's entropy, fakes at 0.5 log 2.
+        var sure = MLNetGan.Torch.torch.full(new long[] { 4, 1 }, 0.9);
+        GanLosses.Discriminator(GanLoss.NonSaturating, sure, half, probabilities: true, realLabel: 0.9).item<float>()
+            .Should().BeApproximately((float)(-(0.9 * Math.Log(0.9) + 0.1 * Math.Log(0.1)) + Math.Log(2)), 1e-5f);
     }
 
     [Fact]

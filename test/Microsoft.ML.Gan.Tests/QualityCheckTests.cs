@@ -3,10 +3,12 @@ namespace MLNetGan.Gan.Tests;
 /// <summary>GanTrainerOptions.QualityCheckEveryEpochs: scores reported during training, a collapse warning, and no change to training itself.</summary>
 public sealed class QualityCheckTests
 {
-    private static VanillaGanOptions Options(int checkEvery, double warnBelow = 0.25) => new()
+    private static VanillaGanOptions Options(int checkEvery, double warnBelow = 0.25, bool batchNorm = false) => new()
     {
         Epochs = 4, BatchSize = 64, LatentDimension = 3, HiddenLayers = new[] { 16, 16 }, Seed = 5, Threads = 1,
         QualityCheckEveryEpochs = checkEvery, CollapseWarningCoverage = warnBelow,
+        // A generator with BatchNorm: checks run it in eval mode, which must leave its running statistics alone.
+        Generator = batchNorm ? new NetworkSpec(new[] { LayerSpec.Linear(3, 16), LayerSpec.BatchNorm1d(16), LayerSpec.ReLU(), LayerSpec.Linear(16, 2) }) : null,
     };
 
     private sealed class Recorder : IProgress<GanProgress>
@@ -15,19 +17,21 @@ public sealed class QualityCheckTests
         public void Report(GanProgress value) => Reports.Add(value);
     }
 
-    [Fact]
-    public void Checks_are_reported_every_n_epochs_and_do_not_change_training()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Checks_are_reported_every_n_epochs_and_do_not_change_training(bool batchNorm)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Gan().Datasets.GaussianRing(1_280, seed: 2, standardDeviation: 0.05);
         var warnings = new List<string>();
         ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) warnings.Add(e.Message); };
         var recorder = new Recorder();
-        var checkedOptions = Options(checkEvery: 2, warnBelow: 1.0);
+        var checkedOptions = Options(checkEvery: 2, warnBelow: 1.0, batchNorm);
         checkedOptions.Progress = recorder;
 
         using var withChecks = ml.Gan().Trainers.Vanilla(checkedOptions).Fit(data);
-        using var without = ml.Gan().Trainers.Vanilla(Options(checkEvery: 0)).Fit(data);
+        using var without = ml.Gan().Trainers.Vanilla(Options(checkEvery: 0, batchNorm: batchNorm)).Fit(data);
 
         withChecks.History.Select(h => h.Quality is not null).Should().Equal(false, true, false, true);
         recorder.Reports.Select(r => r.Quality).Should().Equal(withChecks.History.Select(h => h.Quality));
