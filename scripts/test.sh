@@ -2,5 +2,6 @@
 # Sets everything up, then runs the whole test suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
+# chromium: the training report is checked in a real headless browser.
+MLNETGAN_EXTRA_PACKAGES="chromium" "$root/scripts/setup.sh"
 dotnet test "$root/MLNetGan.sln" -c "${CONFIGURATION:-Release}" --no-build -nologo "$@"

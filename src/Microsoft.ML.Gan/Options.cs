@@ -188,6 +188,12 @@ public class GanTrainerOptions
     /// <summary>Epochs between snapshots.</summary>
     public int SnapshotEveryEpochs { get; set; } = 1;
     /// <summary>
+    /// Folder for <c>report.html</c>, written when training ends: loss, score and quality curves, the snapshots as an
+    /// animation with a slider, and these options, in one self-contained page. Snapshots go to its <c>snapshots</c>
+    /// subfolder unless <see cref="SnapshotDirectory"/> is set. Null (default): no report.
+    /// </summary>
+    public string? TrainingReportDirectory { get; set; }
+    /// <summary>
     /// Folder for training checkpoints (<c>checkpoint-epoch-NNNNN.zip</c>, written atomically), from which
     /// <c>Fit(data, resumeFrom)</c> continues a run exactly; null: none.
     /// </summary>

@@ -17,31 +17,83 @@ public static class GanPlots
             ("discriminator loss", "#1f77b4", history.Select(h => h.DiscriminatorLoss).ToArray()),
             ("generator loss", "#d62728", history.Select(h => h.GeneratorLoss).ToArray()),
         };
-        return LineChartSvg("GAN losses per epoch", "epoch", series, width, height);
+        return LineChartSvg("GAN losses per epoch", "epoch", series, width, height, "mean loss");
     }
 
-    /// <summary>A line chart of named series, as SVG.</summary>
-    public static string LineChartSvg(string title, string xLabel, IReadOnlyList<(string Name, string Color, double[] Values)> series, int width = 640, int height = 360)
+    /// <summary>
+    /// A line chart of named series against epochs 1..n, as SVG: axes with ticks and numbers, axis labels and
+    /// a legend. Non-finite values leave gaps.
+    /// </summary>
+    public static string LineChartSvg(string title, string xLabel, IReadOnlyList<(string Name, string Color, double[] Values)> series,
+                                      int width = 640, int height = 360, string yLabel = "")
     {
-        const int margin = 50;
+        const int left = 64, right = 16, top = 36, bottom = 48;
         var all = series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
-        double lo = all.Min(), hi = all.Max();
-        if (hi <= lo) hi = lo + 1;
-        var n = Math.Max(2, series.Max(s => s.Values.Length));
+        var (yTicks, lo, hi) = Ticks(all.Min(), all.Max());
+        var n = Math.Max(1, series.Max(s => s.Values.Length));
+        var (xTicks, x0, x1) = Ticks(1, Math.Max(2, n), integers: true);
+        double X(double epoch) => left + (width - left - right) * (epoch - x0) / (x1 - x0);
+        double Y(double v) => height - bottom - (height - top - bottom) * (v - lo) / (hi - lo);
         var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
-        svg.Append($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/><text x=\"{width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">{title}</text>");
-        svg.Append($"<line x1=\"{margin}\" y1=\"{height - margin}\" x2=\"{width - 10}\" y2=\"{height - margin}\" stroke=\"black\"/><line x1=\"{margin}\" y1=\"30\" x2=\"{margin}\" y2=\"{height - margin}\" stroke=\"black\"/>");
-        svg.Append($"<text x=\"{width / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{xLabel}</text><text x=\"5\" y=\"40\">{F(hi)}</text><text x=\"5\" y=\"{height - margin}\">{F(lo)}</text>");
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">");
+        svg.Append($"<title>{Escape(title)}</title><rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+        svg.Append($"<text x=\"{width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>");
+        foreach (var t in yTicks)
+        {
+            svg.Append($"<line x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{width - right}\" y2=\"{F(Y(t))}\" stroke=\"#e5e5e5\"/>");
+            svg.Append($"<line x1=\"{left - 4}\" y1=\"{F(Y(t))}\" x2=\"{left}\" y2=\"{F(Y(t))}\" stroke=\"black\"/>");
+            svg.Append($"<text x=\"{left - 6}\" y=\"{F(Y(t) + 4)}\" text-anchor=\"end\">{Tick(t)}</text>");
+        }
+        foreach (var t in xTicks)
+        {
+            svg.Append($"<line x1=\"{F(X(t))}\" y1=\"{height - bottom}\" x2=\"{F(X(t))}\" y2=\"{height - bottom + 4}\" stroke=\"black\"/>");
+            svg.Append($"<text x=\"{F(X(t))}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\">{Tick(t)}</text>");
+        }
+        svg.Append($"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"black\"/>");
+        svg.Append($"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"black\"/>");
+        svg.Append($"<text x=\"{(left + width - right) / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{Escape(xLabel)}</text>");
+        if (yLabel.Length > 0) svg.Append($"<text transform=\"translate(14 {(top + height - bottom) / 2}) rotate(-90)\" text-anchor=\"middle\">{Escape(yLabel)}</text>");
+        var legend = new StringBuilder();
         for (var s = 0; s < series.Count; s++)
         {
             var (name, color, values) = series[s];
-            var points = values.Select((v, i) => $"{F(margin + (width - margin - 10) * i / (double)(n - 1))},{F(height - margin - (height - margin - 30) * (v - lo) / (hi - lo))}");
-            svg.Append($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"{string.Join(' ', points)}\"/>");
-            svg.Append($"<text x=\"{width - 160}\" y=\"{45 + 16 * s}\" fill=\"{color}\">{name}</text>");
+            var path = new StringBuilder();
+            var pen = 'M';
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i])) { pen = 'M'; continue; }
+                path.Append($"{pen}{F(X(i + 1))} {F(Y(values[i]))} ");
+                pen = 'L';
+            }
+            svg.Append($"<path class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" d=\"{path.ToString().TrimEnd()}\"/>");
+            if (values.Count(double.IsFinite) == 1) svg.Append($"<circle cx=\"{F(X(Array.FindIndex(values, double.IsFinite) + 1))}\" cy=\"{F(Y(values.First(double.IsFinite)))}\" r=\"2.5\" fill=\"{color}\"/>");
+            var ly = top + 6 + 16 * s;
+            legend.Append($"<rect x=\"{width - right - 170}\" y=\"{ly}\" width=\"14\" height=\"3\" fill=\"{color}\"/><text x=\"{width - right - 150}\" y=\"{ly + 5}\">{Escape(name)}</text>");
         }
-        return svg.Append("</svg>").ToString();
+        // The legend sits on a light box drawn after the lines, so it stays readable where a line passes under it.
+        svg.Append($"<rect x=\"{width - right - 176}\" y=\"{top}\" width=\"172\" height=\"{16 * series.Count + 4}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>");
+        return svg.Append(legend).Append("</svg>").ToString();
     }
+
+    /// <summary>About five round tick values covering [min, max], and the axis range they span.</summary>
+    internal static (double[] Ticks, double Low, double High) Ticks(double min, double max, bool integers = false)
+    {
+        if (!(max > min)) (min, max) = (min - 0.5, max + 0.5);
+        var raw = (max - min) / 5;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = new[] { 1.0, 2, 2.5, 5, 10 }.Select(m => m * magnitude).First(c => c >= raw);
+        if (integers) step = Math.Max(1, Math.Ceiling(step));
+        // A hair of tolerance: 0.6 / 0.2 is 2.9999999999999996 in floating point, and 0.6 is a tick.
+        var first = Math.Floor(min / step + 1e-9);
+        var count = (int)(Math.Ceiling(max / step - 1e-9) - first);
+        // Rounded relative to the step's magnitude, so ticks read 0.6, not 0.6000000000000001.
+        var ticks = Enumerable.Range(0, count + 1).Select(i => Math.Round((first + i) * step / magnitude, 9) * magnitude).ToArray();
+        return (ticks, Math.Min(ticks[0], min), Math.Max(ticks[^1], max));
+    }
+
+    private static string Tick(double v) => Math.Abs(v) < 1e-12 ? "0" : v.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 
     /// <summary>Real (grey) and generated (red) 2-D points, as SVG.</summary>
     public static string ScatterSvg(IReadOnlyList<(float X, float Y)> real, IReadOnlyList<(float X, float Y)> generated, string title = "real vs generated", int size = 480)

@@ -62,6 +62,9 @@ internal sealed class SnapshotWriter
         frames.Add(name);
     }
 
+    /// <summary>The frames written so far: epoch and PNG path, in order.</summary>
+    public IReadOnlyList<(int Epoch, string Path)> Frames => frames.Select(f => (int.Parse(f[6..10], System.Globalization.CultureInfo.InvariantCulture), Path.Combine(folder, f))).ToList();
+
     public void Finish() =>
         Microsoft.ML.Data.AtomicFile.WriteAllBytes(Path.Combine(folder, "index.html"),
             System.Text.Encoding.UTF8.GetBytes(GanPlots.AnimationHtml(frames, "Generator progress on fixed noise")));

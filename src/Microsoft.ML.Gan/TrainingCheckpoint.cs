@@ -204,7 +204,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             nameof(GanTrainerOptions.SnapshotEveryEpochs), nameof(GanTrainerOptions.Threads), nameof(GanTrainerOptions.CheckpointDirectory),
             nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.CheckpointsToKeep), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
             nameof(GanTrainerOptions.OnDivergence), nameof(GanTrainerOptions.DivergenceLearningRateFactor), nameof(GanTrainerOptions.MaxRollbacks),
-            nameof(GanTrainerOptions.QualityCheckEveryEpochs), nameof(GanTrainerOptions.CollapseWarningCoverage),
+            nameof(GanTrainerOptions.QualityCheckEveryEpochs), nameof(GanTrainerOptions.CollapseWarningCoverage), nameof(GanTrainerOptions.TrainingReportDirectory),
         };
         var differences = new List<string>();
         foreach (var property in saved.EnumerateObject())

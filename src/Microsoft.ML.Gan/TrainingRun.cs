@@ -73,7 +73,8 @@ internal sealed class TrainingRun : IDisposable
         scoreRealAndFakeTogether = !discriminatorSpec.HasBatchNorm;
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
-        if (options.SnapshotDirectory is { } folder) snapshots = new SnapshotWriter(folder, options, seed, data, imageShape);
+        var snapshotFolder = options.SnapshotDirectory ?? (options.TrainingReportDirectory is { } report ? Path.Combine(report, "snapshots") : null);
+        if (snapshotFolder is not null) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape);
         if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device);
         if (resumeFrom is { } checkpoint)
         {
@@ -216,6 +217,11 @@ internal sealed class TrainingRun : IDisposable
             }
         }
         snapshots?.Finish();
+        if (options.TrainingReportDirectory is { } reportFolder)
+        {
+            var report = TrainingReport.Write(reportFolder, source, options, seed, history, snapshots?.Frames ?? Array.Empty<(int, string)>(), history.Sum(h => h.Seconds));
+            context.WriteLog(source, $"Training report: {report}");
+        }
         GeneratorNetwork.eval();
         return history;
     }

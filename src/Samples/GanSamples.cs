@@ -130,6 +130,7 @@ internal static class GanSamples
         options.SnapshotDirectory = Path.Combine(folder.FullName, "snapshots");
         options.SnapshotEveryEpochs = Math.Max(1, (options.Steps is null ? options.Epochs : 20) / 20);
         options.QualityCheckEveryEpochs = options.SnapshotEveryEpochs; // coverage in the progress line, a warning on collapse
+        options.TrainingReportDirectory = folder.FullName;               // report.html: curves, snapshots, options
         var bar = new ProgressBar(name);
         options.Progress = bar;
         ml.Log += (_, e) =>
@@ -160,7 +161,6 @@ internal static class GanSamples
             var dir = folder.FullName;
             ml.Model.Save(model, data.Schema, Path.Combine(dir, "model.zip"));
             File.WriteAllText(Path.Combine(dir, "losses.svg"), GanPlots.LossCurvesSvg(model.History));
-            GanPlots.LossCurvesPng(model.History).Save(Path.Combine(dir, "losses.png"));
             var quality = evaluate(model, dir);
             var scores = ml.Gan().Evaluate(model, data); // 2,000 rows a side; docs/quality.md
             foreach (var (metric, value) in new[] { ("precision", scores.Precision), ("recall", scores.Recall), ("density", scores.Density), ("coverage", scores.Coverage),
@@ -180,7 +180,7 @@ internal static class GanSamples
                 history = model.History,
             }, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"{name}: {model.History.Count} epochs in {seconds:F1} s; " + string.Join(", ", quality.Select(q => $"{q.Key} {q.Value:F3}")));
-            Console.WriteLine($"pictures: {Path.Combine(dir, "samples.png")}, {Path.Combine(dir, "losses.png")}, {Path.Combine(dir, "snapshots", "index.html")}");
+            Console.WriteLine($"report: {Path.Combine(dir, "report.html")}; pictures: {Path.Combine(dir, "samples.png")}, {Path.Combine(dir, "losses.svg")}, {Path.Combine(dir, "snapshots", "index.html")}");
             Console.WriteLine($"model: {Path.Combine(dir, "model.zip")}; metrics: {Path.Combine(dir, "metrics.json")}");
         }
         return 0;

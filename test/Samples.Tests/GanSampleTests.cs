@@ -16,7 +16,7 @@ public sealed class GanSampleTests
         try
         {
             Sample(name).Parse(new[] { budgetOption, budget, "--output", output.FullName }).Invoke().Should().Be(0);
-            foreach (var file in new[] { "samples.png", "samples.svg", "losses.png", "losses.svg", "metrics.json", "model.zip", "snapshots/index.html" })
+            foreach (var file in new[] { "samples.png", "samples.svg", "report.html", "losses.svg", "metrics.json", "model.zip", "snapshots/index.html" })
             {
                 File.Exists(Path.Combine(output.FullName, file)).Should().BeTrue($"{file} is written");
             }
