@@ -77,8 +77,8 @@ public sealed class GanTrainers
     /// <summary>A DCGAN.</summary>
     public DcganTrainer Dcgan(DcganOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 
-    /// <summary>A DCGAN with the most common settings.</summary>
-    public DcganTrainer Dcgan(string featureColumnName = "Features", int epochs = 5, int batchSize = 128, int latentDimension = 100, double learningRate = 2e-4) =>
+    /// <summary>A DCGAN with <see cref="DcganOptions"/>' defaults (batch 32, DCGAN initialization; docs/quality.md).</summary>
+    public DcganTrainer Dcgan(string featureColumnName = "Features", int epochs = 5, int batchSize = 32, int latentDimension = 100, double learningRate = 2e-4) =>
         Dcgan(new DcganOptions
         {
             FeatureColumnName = featureColumnName, Epochs = epochs, BatchSize = batchSize, LatentDimension = latentDimension,

@@ -85,6 +85,6 @@ public static class GanPresets
     public static DcganOptions LabDcgan() => new()
     {
         Epochs = 5, BatchSize = 128, LatentDimension = 100, GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4,
-        GeneratorBeta1 = 0.5, DiscriminatorBeta1 = 0.5, Loss = GanLoss.NonSaturating,
+        GeneratorBeta1 = 0.5, DiscriminatorBeta1 = 0.5, Loss = GanLoss.NonSaturating, Initialization = WeightInitialization.PyTorchDefault,
     };
 }

@@ -237,12 +237,18 @@ public sealed class VanillaGanOptions : GanTrainerOptions
 /// <summary>Deep convolutional GAN (Radford et al.): transposed convolutions + BatchNorm + ReLU generator, strided convolutions + LeakyReLU discriminator.</summary>
 public sealed class DcganOptions : GanTrainerOptions
 {
-    /// <summary>Creates the options with DCGAN's customary settings.</summary>
+    /// <summary>
+    /// Creates the options with the best settings measured on the MNIST test digits at 5 epochs (docs/quality.md):
+    /// DCGAN's networks, Adam 2e-4 (0.5, 0.999), latent 100, DCGAN's N(0, 0.02) initialization and batch 32
+    /// (median FID-MNIST 186 over three seeds, against 315 for the seed-001 preset's batch 128 and PyTorch's
+    /// initialization, <see cref="GanPresets.LabDcgan"/>, which also collapsed on one seed of three).
+    /// </summary>
     public DcganOptions()
     {
         Epochs = 5;
-        BatchSize = 128;
+        BatchSize = 32;
         LatentDimension = 100;
+        Initialization = WeightInitialization.Dcgan;
     }
 
     /// <summary>Base feature maps of the generator (64 in the paper).</summary>
