@@ -2,6 +2,15 @@ using System.Text.Json;
 
 namespace MLNetGan.Gan.Tests;
 
+/// <summary>The numpy/scipy reference values of Fixtures/make_metric_fixtures.py, read once.</summary>
+internal static class MetricFixtures
+{
+    private static readonly Lazy<JsonDocument> Document = new(() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "metric_fixtures.json"))));
+
+    public static JsonElement Case(string name) => Document.Value.RootElement.GetProperty(name);
+}
+
 /// <summary>
 /// ml.Gan().Evaluate: each metric against values worked out by hand, then the whole evaluation against an
 /// independent numpy/scipy reference (Fixtures/make_metric_fixtures.py), then its behaviour on real models and bad input.
@@ -76,8 +85,7 @@ public sealed class EvaluationTests
         coverage.Should().Be(1, "both real balls hold the generated 1");
     }
 
-    private static JsonElement Fixture(string name) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "metric_fixtures.json"))).RootElement.GetProperty(name);
+    private static JsonElement Fixture(string name) => MetricFixtures.Case(name);
 
     private static float[][] Rows(JsonElement e) => e.EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
 
@@ -203,8 +211,7 @@ public sealed class ImageEvaluationTests
         public uint Label { get; set; }
     }
 
-    private static JsonElement Fixture(string name) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "metric_fixtures.json"))).RootElement.GetProperty(name);
+    private static JsonElement Fixture(string name) => MetricFixtures.Case(name);
 
     private static double[] Flat(JsonElement rows) => rows.EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetDouble())).ToArray();
 
