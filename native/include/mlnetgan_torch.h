@@ -171,6 +171,8 @@ int mng_one_hot(mng_tensor input, int64_t num_classes, mng_tensor* out);
 int mng_linear(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor* out);
 int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups, mng_tensor* out);
 int mng_set_conv_transpose_rewrites(int enabled);
+/* 1 when the CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX-BF16), else 0. */
+int mng_cpu_has_native_bfloat16(int* out);
 int mng_conv_transpose2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* output_padding, int64_t groups, const int64_t* dilation, mng_tensor* out);
 int mng_batch_norm(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor running_mean, mng_tensor running_var, int training, double momentum, double eps, mng_tensor* out);
 /* generator: null draws from libtorch's global generator, as at::dropout does. */

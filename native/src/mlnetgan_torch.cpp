@@ -90,6 +90,7 @@ at::ScalarType scalar_type(int code) {
     case 6: return at::kFloat;
     case 7: return at::kDouble;
     case 11: return at::kBool;
+    case 15: return at::kBFloat16;
     default: throw std::invalid_argument("unsupported dtype code " + std::to_string(code));
   }
 }
@@ -684,8 +685,11 @@ struct OneDnnConvTranspose2d : public torch::autograd::Function<OneDnnConvTransp
 at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                     c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef output_padding, int64_t groups,
                                     c10::IntArrayRef dilation) {
-  const bool plain = conv_transpose_rewrites.load(std::memory_order_relaxed) && input.dim() == 4 && weight.dim() == 4 &&
-                     input.device().is_cpu() && (input.scalar_type() == at::kFloat || input.scalar_type() == at::kDouble) && weight.scalar_type() == input.scalar_type() &&
+  // libtorch 1.13 has no working bfloat16 transposed convolution on the CPU (see below), so bfloat16 takes the
+  // rewrite even when the switch asks for libtorch's operator.
+  const bool rewrite = conv_transpose_rewrites.load(std::memory_order_relaxed) || input.scalar_type() == at::kBFloat16;
+  const bool plain = rewrite && input.dim() == 4 && weight.dim() == 4 &&
+                     input.device().is_cpu() && (input.scalar_type() == at::kFloat || input.scalar_type() == at::kDouble || input.scalar_type() == at::kBFloat16) && weight.scalar_type() == input.scalar_type() &&
                      groups == 1 && dilation[0] == 1 && dilation[1] == 1 && input.size(1) == weight.size(0);
   if (!plain) return at::conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
   const auto batch = input.size(0), in_channels = weight.size(0), out_channels = weight.size(1);
@@ -693,8 +697,10 @@ at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& w
   if (input.size(2) == 1 && input.size(3) == 1 && padding[0] == 0 && padding[1] == 0 && output_padding[0] == 0 && output_padding[1] == 0) {
     // A 1x1 input (a DCGAN generator's first layer) is a matrix product: each latent vector scales the kernel.
     output = at::mm(input.reshape({batch, in_channels}), weight.reshape({in_channels, -1})).view({batch, out_channels, weight.size(2), weight.size(3)});
-  } else if (in_channels >= 8 && out_channels >= 8) {
-    // oneDNN is slower than the GEMM path when a side has very few channels (an RGB or gray output layer).
+  } else if ((in_channels >= 8 && out_channels >= 8) || input.scalar_type() == at::kBFloat16) {
+    // oneDNN is slower than the GEMM path when a side has very few channels (an RGB or gray output layer);
+    // libtorch 1.13 has no bfloat16 path of its own (slow_conv_transpose2d lacks the kernel and the
+    // oneDNN dispatch misreads the transposed weight), so bfloat16 always takes this one.
     output = OneDnnConvTranspose2d::apply(input, weight, stride.vec(), padding.vec(), output_padding.vec());
   } else {
     return at::conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
@@ -707,6 +713,13 @@ at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& w
 
 MNG_API int mng_set_conv_transpose_rewrites(int enabled) {
   return guarded([&] { conv_transpose_rewrites.store(enabled != 0); });
+}
+
+MNG_API int mng_cpu_has_native_bfloat16(int* out) {
+  return guarded([&] {
+    __builtin_cpu_init();
+    *require_out(out) = (__builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16")) ? 1 : 0;
+  });
 }
 
 MNG_API int mng_conv_transpose2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding,

@@ -19,6 +19,8 @@ public enum ScalarType
     Float64 = 7,
     /// <summary>Boolean.</summary>
     Bool = 11,
+    /// <summary>16-bit brain floating point: float32's exponent range with an 8-bit significand (see <see cref="torch.autocast"/>).</summary>
+    BFloat16 = 15,
 }
 
 internal static class ScalarTypes
@@ -39,7 +41,7 @@ internal static class ScalarTypes
     internal static int ElementSize(ScalarType type) => type switch
     {
         ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
-        ScalarType.Int16 => 2,
+        ScalarType.Int16 or ScalarType.BFloat16 => 2,
         ScalarType.Int32 or ScalarType.Float32 => 4,
         ScalarType.Int64 or ScalarType.Float64 => 8,
         _ => throw new NotSupportedException($"dtype {type} is not supported"),

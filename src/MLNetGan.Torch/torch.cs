@@ -75,9 +75,23 @@ public static unsafe partial class torch
             }
 
             /// <summary>
+            /// Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX-BF16), where products inside
+            /// <see cref="autocast"/> run faster than float32 ones; elsewhere oneDNN converts and gains little or nothing.
+            /// </summary>
+            public static bool native_bfloat16
+            {
+                get
+                {
+                    TorchException.Check(N.mng_cpu_has_native_bfloat16(out var available));
+                    return available != 0;
+                }
+            }
+
+            /// <summary>
             /// Whether <c>conv_transpose2d</c> uses exact, faster formulations (a matrix product for 1x1 inputs; oneDNN's
             /// convolution kernels, forward and backward, when both sides have at least 8 channels) instead of libtorch's
             /// <c>slow_conv_transpose2d</c>. Results agree with libtorch's operator to float rounding. Process-wide; default true.
+            /// BFloat16 inputs always take the oneDNN formulation: libtorch 1.13 has no working bfloat16 transposed convolution on the CPU.
             /// </summary>
             public static bool fast_conv_transpose
             {

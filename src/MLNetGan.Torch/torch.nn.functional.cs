@@ -22,24 +22,27 @@ public static unsafe partial class torch
         /// <summary>Stateless functions, as <c>torch.nn.functional</c>.</summary>
         public static class functional
         {
-            /// <summary>x W^T + b.</summary>
+            /// <summary>x W^T + b (in bfloat16 inside a <see cref="torch.autocast"/> scope).</summary>
             public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-                Tensor.FromStatus(N.mng_linear(input.Handle, weight.Handle, Tensor.HandleOf(bias), out var r), r);
+                Autocast.Apply(input, weight, bias, static (x, w, b) => Tensor.FromStatus(N.mng_linear(x.Handle, w.Handle, Tensor.HandleOf(b), out var r), r));
 
-            /// <summary>2-D convolution of an (N, C, H, W) batch.</summary>
+            /// <summary>2-D convolution of an (N, C, H, W) batch (in bfloat16 inside a <see cref="torch.autocast"/> scope).</summary>
             public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, (long, long)? stride = null,
                                         (long, long)? padding = null, (long, long)? dilation = null, long groups = 1)
             {
                 var s = Pair(stride ?? (1, 1));
                 var p = Pair(padding ?? (0, 0));
                 var d = Pair(dilation ?? (1, 1));
-                fixed (long* sp = s, pp = p, dp = d)
+                return Autocast.Apply(input, weight, bias, (x, w, b) =>
                 {
-                    return Tensor.FromStatus(N.mng_conv2d(input.Handle, weight.Handle, Tensor.HandleOf(bias), sp, pp, dp, groups, out var r), r);
-                }
+                    fixed (long* sp = s, pp = p, dp = d)
+                    {
+                        return Tensor.FromStatus(N.mng_conv2d(x.Handle, w.Handle, Tensor.HandleOf(b), sp, pp, dp, groups, out var r), r);
+                    }
+                });
             }
 
-            /// <summary>2-D transposed convolution ("deconvolution") of an (N, C, H, W) batch.</summary>
+            /// <summary>2-D transposed convolution ("deconvolution") of an (N, C, H, W) batch (in bfloat16 inside a <see cref="torch.autocast"/> scope).</summary>
             public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, (long, long)? stride = null,
                                                   (long, long)? padding = null, (long, long)? outputPadding = null, long groups = 1,
                                                   (long, long)? dilation = null)
@@ -48,10 +51,13 @@ public static unsafe partial class torch
                 var p = Pair(padding ?? (0, 0));
                 var o = Pair(outputPadding ?? (0, 0));
                 var d = Pair(dilation ?? (1, 1));
-                fixed (long* sp = s, pp = p, op = o, dp = d)
+                return Autocast.Apply(input, weight, bias, (x, w, b) =>
                 {
-                    return Tensor.FromStatus(N.mng_conv_transpose2d(input.Handle, weight.Handle, Tensor.HandleOf(bias), sp, pp, op, groups, dp, out var r), r);
-                }
+                    fixed (long* sp = s, pp = p, op = o, dp = d)
+                    {
+                        return Tensor.FromStatus(N.mng_conv_transpose2d(x.Handle, w.Handle, Tensor.HandleOf(b), sp, pp, op, groups, dp, out var r), r);
+                    }
+                });
             }
 
             /// <summary>Batch normalization; when <paramref name="training"/>, batch statistics are used and the running ones updated in place.</summary>

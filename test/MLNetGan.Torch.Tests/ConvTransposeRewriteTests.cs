@@ -46,6 +46,34 @@ public sealed class ConvTransposeRewriteTests
         }
     }
 
+    [Fact]
+    public void Bfloat16_takes_the_rewrite_even_when_it_is_switched_off()
+    {
+        lock (SwitchLock)
+        {
+            var previous = torch.backends.cpu.fast_conv_transpose;
+            torch.backends.cpu.fast_conv_transpose = false;
+            try
+            {
+                using var scope = torch.NewDisposeScope();
+                using var generator = new Generator(13);
+                var x = torch.randn(new long[] { 4, 256, 7, 7 }, generator: generator).to(ScalarType.BFloat16);
+                var w = (torch.randn(new long[] { 256, 128, 4, 4 }, generator: generator) * 0.05).to(ScalarType.BFloat16);
+                // libtorch's own bfloat16 operator fails on this layer ("expected input ... to have 128 channels").
+                var y = F.conv_transpose2d(x, w, null, (2, 2), (1, 1));
+                y.shape.Should().Equal(4, 128, 14, 14);
+                y.dtype.Should().Be(ScalarType.BFloat16);
+                var reference = F.conv_transpose2d(x.to(ScalarType.Float32), w.to(ScalarType.Float32), null, (2, 2), (1, 1));
+                var scale = reference.abs().max().item<float>();
+                (y.to(ScalarType.Float32) - reference).abs().max().item<float>().Should().BeLessThan(0.01f * scale);
+            }
+            finally
+            {
+                torch.backends.cpu.fast_conv_transpose = previous;
+            }
+        }
+    }
+
     private static Tensor[] Run(bool useFastPath, int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding,
                                 int outputPadding, bool withBias)
     {
