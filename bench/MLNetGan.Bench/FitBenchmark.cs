@@ -11,7 +11,7 @@ using Microsoft.ML.Gan;
 /// </summary>
 internal static class FitBenchmark
 {
-    public static int Run(string workload, int steps, string dataFolder)
+    public static int Run(string workload, int steps, string dataFolder, GanPrecision precision = GanPrecision.Float32, int? threads = null)
     {
         var ml = new MLContext(seed: 1);
         if (Environment.GetEnvironmentVariable("BENCH_LOG") == "1") ml.Log += (_, e) => Console.Error.WriteLine(e.Message);
@@ -37,6 +37,8 @@ internal static class FitBenchmark
             {
                 var options = GanPresets.SwissRollHomework();
                 options.Steps = steps;
+                options.Precision = precision;
+                options.Threads = threads;
                 using var model = ml.Gan().Trainers.Vanilla(options).Fit(data!);
                 break;
             }
@@ -44,18 +46,20 @@ internal static class FitBenchmark
             {
                 var options = GanPresets.LectureGan();
                 options.Steps = steps;
+                options.Precision = precision;
+                options.Threads = threads;
                 using var model = ml.Gan().Trainers.Vanilla(options).Fit(data!);
                 break;
             }
             case "dcgan":
             {
                 // Batch 128 as the peer script (and the seed-001 preset); the defaults use 32 for quality (docs/quality.md).
-                using var model = ml.Gan().Trainers.Dcgan(new DcganOptions { Steps = steps, BatchSize = 128 }).Fit(data!);
+                using var model = ml.Gan().Trainers.Dcgan(new DcganOptions { Steps = steps, BatchSize = 128, Precision = precision, Threads = threads }).Fit(data!);
                 break;
             }
             case "wgan-gp":
             {
-                using var model = ml.Gan().Trainers.Wgan(new WganOptions { Convolutional = true, Steps = steps }).Fit(data!);
+                using var model = ml.Gan().Trainers.Wgan(new WganOptions { Convolutional = true, Steps = steps, Precision = precision, Threads = threads }).Fit(data!);
                 break;
             }
             case "generate":

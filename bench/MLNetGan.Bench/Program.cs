@@ -10,8 +10,11 @@ using F = MLNetGan.Torch.torch.nn.functional;
 var mode = args.Length > 0 ? args[0] : "op-overhead";
 if (mode == "fit")
 {
-    // fit WORKLOAD STEPS [DATA_DIR]: the public API with default settings, so no thread count is set here.
-    return FitBenchmark.Run(args[1], int.Parse(args[2]), args.Length > 3 ? args[3] : "../shared/data/mnist");
+    // fit WORKLOAD STEPS [DATA_DIR] [PRECISION] [THREADS]: the public API with default settings (no thread
+    // count unless given; PRECISION float32 or bfloat16 sets the trainer's Precision option).
+    return FitBenchmark.Run(args[1], int.Parse(args[2]), args.Length > 3 ? args[3] : "../shared/data/mnist",
+                            args.Length > 4 ? Enum.Parse<Microsoft.ML.Gan.GanPrecision>(args[4], ignoreCase: true) : Microsoft.ML.Gan.GanPrecision.Float32,
+                            args.Length > 5 ? int.Parse(args[5]) : null);
 }
 if (mode == "make-generator")
 {
@@ -22,6 +25,11 @@ if (mode == "sine-seeds")
 {
     // sine-seeds N [seed-exact]: seed 000's lesson for seeds 1..N (bench/quality/run-sine.sh).
     return SineSeeds.Run(int.Parse(args[1]), args.Length > 2 && args[2] == "seed-exact");
+}
+if (mode == "quality-variants")
+{
+    // quality-variants SEEDS DATA_DIR WORKLOAD VARIANTS...: option variants trained alike and scored (bench/quality/run-variants.sh).
+    return QualityVariants.Run(int.Parse(args[1]), args[2], args[3], args[4..]);
 }
 if (mode == "fuzz")
 {
@@ -44,7 +52,7 @@ switch (mode)
     case "cursor": CursorThroughput.Run(); return 0;
     case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | sine-seeds | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | sine-seeds | quality-variants | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 
@@ -137,7 +145,11 @@ void ConvPeak()
     // 128 -> 256 channels, 4x4 kernel, stride 2, 14x14 -> 7x7): oneDNN's achievable rate on this CPU.
     using var x = torch.randn(128, 128, 14, 14);
     using var w = torch.randn(256, 128, 4, 4);
+    using var xLow = x.to(ScalarType.BFloat16);
+    using var wLow = w.to(ScalarType.BFloat16);
     var ns = Measure(() => { using var y = F.conv2d(x, w, null, (2, 2), (1, 1)); }, 3, 9);
+    var nsLow = Measure(() => { using var y = F.conv2d(xLow, wLow, null, (2, 2), (1, 1)); }, 3, 9);
     var gflop = 2.0 * 128 * 256 * 128 * 16 * 7 * 7 / 1e9;
-    Console.WriteLine(JsonSerializer.Serialize(new { impl = "csharp", name = $"conv_peak_threads{threads}", gflops_per_s = Math.Round(gflop / (ns / 1e9), 1) }));
+    Console.WriteLine(JsonSerializer.Serialize(new { impl = "csharp", name = $"conv_peak_threads{threads}", gflops_per_s = Math.Round(gflop / (ns / 1e9), 1),
+                                                     bf16_gflops_per_s = Math.Round(gflop / (nsLow / 1e9), 1) }));
 }

@@ -2,11 +2,13 @@
 batch size, optimizers and step (pytorch/examples' dcgan shape: one generated batch per step, used
 detached for D and again for G) as `ml.Gan().Trainers.*.Fit`. Prints one JSON line.
 
-Usage: gan_fit.py WORKLOAD STEPS DATA_DIR [THREADS]
+Usage: gan_fit.py WORKLOAD STEPS DATA_DIR [THREADS] [PRECISION]
   WORKLOAD: swissroll | mnist-mlp | dcgan | wgan-gp | generate
-  THREADS: intra-op threads; omitted keeps PyTorch's default.
+  THREADS: intra-op threads; omitted (or "default") keeps PyTorch's default.
+  PRECISION: float32 (default) or bfloat16, which runs the forward passes under
+             torch.autocast("cpu", torch.bfloat16), PyTorch's own mixed precision.
 """
-import gzip, json, math, os, resource, sys, time
+import contextlib, gzip, json, math, os, resource, sys, time
 
 import numpy as np
 import torch
@@ -14,8 +16,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 workload, steps, data_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-if len(sys.argv) > 4:
+if len(sys.argv) > 4 and sys.argv[4] != "default":
     torch.set_num_threads(int(sys.argv[4]))
+precision = sys.argv[5] if len(sys.argv) > 5 else "float32"
+if precision not in ("float32", "bfloat16"):
+    sys.exit(f"unknown precision {precision}")
+
+
+def forward_precision():
+    return torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bfloat16" else contextlib.nullcontext()
 
 
 def mnist_images():
@@ -77,30 +86,32 @@ def train(data, g, d, batch, latent, g_lr, d_lr, g_betas, d_betas, loss, critic_
             if done >= steps:
                 break
             real = real_all.index_select(0, order[b * batch:(b + 1) * batch])
-            fake = g(torch.randn(batch, latent, generator=random))
-            opt_d.zero_grad()
-            real_scores, fake_scores = d(real), d(fake.detach())
-            if loss == "bce":
-                loss_d = F.binary_cross_entropy(real_scores, torch.ones_like(real_scores)) + F.binary_cross_entropy(fake_scores, torch.zeros_like(fake_scores))
-            elif loss == "bce_logits":
-                loss_d = F.binary_cross_entropy_with_logits(real_scores, torch.ones_like(real_scores)) + F.binary_cross_entropy_with_logits(fake_scores, torch.zeros_like(fake_scores))
-            else:
-                loss_d = fake_scores.mean() - real_scores.mean()
-            if penalty > 0:
-                loss_d = loss_d + penalty * gradient_penalty(d, real, fake, random)
+            with forward_precision():
+                fake = g(torch.randn(batch, latent, generator=random))
+                opt_d.zero_grad()
+                real_scores, fake_scores = d(real).float(), d(fake.detach()).float()
+                if loss == "bce":
+                    loss_d = F.binary_cross_entropy(real_scores, torch.ones_like(real_scores)) + F.binary_cross_entropy(fake_scores, torch.zeros_like(fake_scores))
+                elif loss == "bce_logits":
+                    loss_d = F.binary_cross_entropy_with_logits(real_scores, torch.ones_like(real_scores)) + F.binary_cross_entropy_with_logits(fake_scores, torch.zeros_like(fake_scores))
+                else:
+                    loss_d = fake_scores.mean() - real_scores.mean()
+                if penalty > 0:
+                    loss_d = loss_d + penalty * gradient_penalty(d, real, fake, random)
             loss_d.backward()
             opt_d.step()
             d_steps += 1
             if d_steps % critic_steps:
                 continue
             opt_g.zero_grad()
-            scores = d(fake)
-            if loss == "bce":
-                loss_g = F.binary_cross_entropy(scores, torch.ones_like(scores))
-            elif loss == "bce_logits":
-                loss_g = F.binary_cross_entropy_with_logits(scores, torch.ones_like(scores))
-            else:
-                loss_g = -scores.mean()
+            with forward_precision():
+                scores = d(fake).float()
+                if loss == "bce":
+                    loss_g = F.binary_cross_entropy(scores, torch.ones_like(scores))
+                elif loss == "bce_logits":
+                    loss_g = F.binary_cross_entropy_with_logits(scores, torch.ones_like(scores))
+                else:
+                    loss_g = -scores.mean()
             loss_g.backward()
             opt_g.step()
             done += 1
@@ -154,5 +165,5 @@ def blas_kernels():
 
 print(json.dumps({"impl": "pytorch", "workload": workload, "steps": steps, "seconds": round(seconds, 3),
                   "steps_per_s": round(steps / seconds, 3), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                  "threads": torch.get_num_threads(), "allocator": "jemalloc" if "jemalloc" in os.environ.get("LD_PRELOAD", "") else "glibc",
+                  "threads": torch.get_num_threads(), "precision": precision, "allocator": "jemalloc" if "jemalloc" in os.environ.get("LD_PRELOAD", "") else "glibc",
                   "torch": torch.__version__, "blas_kernels": blas_kernels()}))

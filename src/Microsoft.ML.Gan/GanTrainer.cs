@@ -110,7 +110,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
                                             scaling, checkpoint);
             var history = run.Train();
-            return new GanGenerator(context, run.GeneratorNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
+            return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
                 options.SaveTrainingState ? run.TakeTrainingState() : null);
         }
         finally
@@ -197,6 +197,7 @@ internal static class GanValidation
         Require(o.WeightClip is null or > 0, nameof(o.WeightClip), "must be positive", o.WeightClip);
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
         Require(o.RealLabel is > 0 and <= 1, nameof(o.RealLabel), "must be in (0, 1]", o.RealLabel);
+        Require(o.GeneratorAverageDecay is >= 0 and < 1, nameof(o.GeneratorAverageDecay), "must be in [0, 1) (0 switches the average off; 0.999 is usual)", o.GeneratorAverageDecay);
         Require(Enum.IsDefined(o.Initialization), nameof(o.Initialization), "must be a WeightInitialization value", o.Initialization);
         Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);
         Require(o.DivergenceLearningRateFactor is > 0 and <= 1, nameof(o.DivergenceLearningRateFactor), "must be in (0, 1]", o.DivergenceLearningRateFactor);

@@ -45,6 +45,20 @@ public enum WeightInitialization
     Dcgan,
 }
 
+/// <summary>The arithmetic of the networks' matrix products (linear and convolution layers) while training.</summary>
+public enum GanPrecision
+{
+    /// <summary>Float32 throughout, as PyTorch trains by default.</summary>
+    Float32,
+    /// <summary>
+    /// Products in bfloat16 with float32 accumulation (oneDNN's AVX512-BF16 kernels where the CPU has them);
+    /// weights, gradients, optimizer state, normalization, activations and losses stay float32, as under
+    /// <c>torch.autocast("cpu", torch.bfloat16)</c>. Faster on CPUs with AVX512-BF16 or AMX; docs/benchmarks.md
+    /// and docs/quality.md give the measured speed and quality.
+    /// </summary>
+    BFloat16,
+}
+
 /// <summary>What a trainer reports while it runs.</summary>
 public sealed record GanProgress
 {
@@ -163,6 +177,13 @@ public class GanTrainerOptions
     /// one-sided label smoothing, which keeps an over-confident discriminator from starving the generator of gradient.
     /// </summary>
     public double RealLabel { get; set; } = 1;
+    /// <summary>
+    /// Keep an exponential moving average of the generator's weights and sample from it (snapshots, quality
+    /// checks and the trained model): after each generator step the average moves (1 - decay) of the way to the
+    /// trained weights. 0 (default) samples from the trained generator itself; 0.999 is the usual value
+    /// (Karras et al. 2018; Yazıcı et al. 2019), and docs/quality.md gives its measured effect.
+    /// </summary>
+    public double GeneratorAverageDecay { get; set; }
     /// <summary>Custom generator (latent -> features); null uses the trainer's default.</summary>
     public NetworkSpec? Generator { get; set; }
     /// <summary>Custom discriminator (features -> 1 score); null uses the trainer's default.</summary>
@@ -179,6 +200,11 @@ public class GanTrainerOptions
     /// when another process holds a core. Set it for bit-reproducible runs (thread counts change float rounding).
     /// </summary>
     public int? Threads { get; set; }
+    /// <summary>
+    /// The arithmetic of the linear and convolution layers while training (<see cref="GanPrecision"/>); the saved
+    /// model keeps float32 weights and generates in float32 either way.
+    /// </summary>
+    public GanPrecision Precision { get; set; } = GanPrecision.Float32;
     /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
     public string Device { get; set; } = "cpu";
     /// <summary>Receives a report after every epoch.</summary>

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Gan;
 
 /// <summary>
 /// Everything needed to continue a training run exactly where it stopped: both networks (BatchNorm
-/// statistics included), both optimizer states, the states of the run's noise/batch-order generator
+/// statistics included), the generator's moving average when one is kept, both optimizer states, the states of the run's noise/batch-order generator
 /// and of its initialization and dropout generator, the step counters, the history and the options.
 /// A checkpoint is one zip file (JSON + safetensors, data only), written atomically at epoch ends as
 /// <c>checkpoint-epoch-NNNNN.zip</c>; a directory resumes from its latest.
@@ -19,6 +19,7 @@ internal sealed class TrainingCheckpoint : IDisposable
 {
     private const int FormatVersion = 1;
     private const string FilePrefix = "checkpoint-epoch-";
+    private const string AverageEntry = "generator_average.safetensors";
 
     public required int Epoch { get; init; }
     public required long GeneratorSteps { get; init; }
@@ -30,6 +31,8 @@ internal sealed class TrainingCheckpoint : IDisposable
     public required int Rows { get; init; }
     public required int Features { get; init; }
     public required Dictionary<string, Tensor> Generator { get; init; }
+    /// <summary>The moving average of the generator's weights (<see cref="GanTrainerOptions.GeneratorAverageDecay"/>), or null when none is kept.</summary>
+    public Dictionary<string, Tensor>? GeneratorAverage { get; init; }
     public required Dictionary<string, Tensor> Discriminator { get; init; }
     public required OptimizerState GeneratorOptimizer { get; init; }
     public required OptimizerState DiscriminatorOptimizer { get; init; }
@@ -60,7 +63,7 @@ internal sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>Writes the run's state after <paramref name="epoch"/>; readers see the old file set or the complete new file, never a partial one.</summary>
     public static string Write(string directory, int epoch, long generatorSteps, long discriminatorSteps, IReadOnlyList<GanEpochMetrics> history,
-                               GanTrainerOptions options, int seed, DataScaler scaling, int rows, int features, Module generator, Module discriminator,
+                               GanTrainerOptions options, int seed, DataScaler scaling, int rows, int features, Module generator, Module? generatorAverage, Module discriminator,
                                Optimizer generatorOptimizer, Optimizer discriminatorOptimizer, MLNetGan.Torch.Generator noise, MLNetGan.Torch.Generator layers)
     {
         var path = PathFor(directory, epoch);
@@ -82,6 +85,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             using (var entry = zip.CreateEntry("checkpoint.json").Open()) JsonSerializer.Serialize(entry, header, GanJson.Options);
             Entry(zip, "generator.safetensors", generator.state_dict());
+            if (generatorAverage is not null) Entry(zip, AverageEntry, generatorAverage.state_dict());
             Entry(zip, "discriminator.safetensors", discriminator.state_dict());
             Entry(zip, "generator_optimizer.safetensors", gState.Tensors);
             Entry(zip, "discriminator_optimizer.safetensors", dState.Tensors);
@@ -152,6 +156,7 @@ internal sealed class TrainingCheckpoint : IDisposable
                 return read;
             }
             var generator = Read("generator.safetensors");
+            var average = zip.GetEntry(AverageEntry) is null ? null : Read(AverageEntry);
             var discriminator = Read("discriminator.safetensors");
             var generatorOptimizer = Read("generator_optimizer.safetensors");
             var discriminatorOptimizer = Read("discriminator_optimizer.safetensors");
@@ -168,7 +173,7 @@ internal sealed class TrainingCheckpoint : IDisposable
                 Epoch = header.Epoch, GeneratorSteps = header.GeneratorSteps, DiscriminatorSteps = header.DiscriminatorSteps, History = header.History,
                 Options = GanOptionsJson.Deserialize(header.OptionsKind, header.Options), Seed = header.Seed,
                 Scaling = header.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(header.ScalingMinimum, header.ScalingMaximum),
-                Rows = header.Rows, Features = header.Features, Generator = generator, Discriminator = discriminator,
+                Rows = header.Rows, Features = header.Features, Generator = generator, GeneratorAverage = average, Discriminator = discriminator,
                 GeneratorOptimizer = new OptimizerState(header.OptimizerKind, generatorOptimizer, header.GeneratorOptimizerValues),
                 DiscriminatorOptimizer = new OptimizerState(header.OptimizerKind, discriminatorOptimizer, header.DiscriminatorOptimizerValues),
                 NoiseGeneratorState = noiseState, LayerGeneratorState = layerState,
@@ -201,7 +206,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         var free = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             nameof(GanTrainerOptions.Epochs), nameof(GanTrainerOptions.Steps), nameof(GanTrainerOptions.SnapshotDirectory),
-            nameof(GanTrainerOptions.SnapshotEveryEpochs), nameof(GanTrainerOptions.Threads), nameof(GanTrainerOptions.CheckpointDirectory),
+            nameof(GanTrainerOptions.SnapshotEveryEpochs), nameof(GanTrainerOptions.Threads), nameof(GanTrainerOptions.Precision), nameof(GanTrainerOptions.CheckpointDirectory),
             nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.CheckpointsToKeep), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
             nameof(GanTrainerOptions.OnDivergence), nameof(GanTrainerOptions.DivergenceLearningRateFactor), nameof(GanTrainerOptions.MaxRollbacks),
             nameof(GanTrainerOptions.QualityCheckEveryEpochs), nameof(GanTrainerOptions.CollapseWarningCoverage), nameof(GanTrainerOptions.TrainingReportDirectory),
@@ -225,7 +230,7 @@ internal sealed class TrainingCheckpoint : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in Generator.Values.Concat(Discriminator.Values)) t.Dispose();
+        foreach (var t in Generator.Values.Concat(Discriminator.Values).Concat(GeneratorAverage?.Values ?? Enumerable.Empty<Tensor>())) t.Dispose();
         GeneratorOptimizer.Dispose();
         DiscriminatorOptimizer.Dispose();
         NoiseGeneratorState.Dispose();

@@ -30,6 +30,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly SnapshotWriter? snapshots;
     private readonly ThreadTuner? threadTuner;
     private readonly QualityMonitor? qualityMonitor;
+    private readonly GeneratorAverage? average;
 
     private readonly int seed;
     private readonly DataScaler scaling;
@@ -73,6 +74,7 @@ internal sealed class TrainingRun : IDisposable
         scoreRealAndFakeTogether = !discriminatorSpec.HasBatchNorm;
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
+        if (options.GeneratorAverageDecay > 0) average = new GeneratorAverage(generatorSpec, GeneratorNetwork, options.GeneratorAverageDecay, device);
         var snapshotFolder = options.SnapshotDirectory ?? (options.TrainingReportDirectory is { } report ? Path.Combine(report, "snapshots") : null);
         if (snapshotFolder is not null) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape);
         if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device);
@@ -85,12 +87,21 @@ internal sealed class TrainingRun : IDisposable
         if (device == Device.CPU) threadTuner = ThreadTuner.Create(options.Threads, message => context.WriteLog(source, message));
     }
 
+    /// <summary>The generator the optimizer trains.</summary>
     public Sequential GeneratorNetwork { get; }
+
+    /// <summary>The generator samples come from: the moving average of <see cref="GeneratorNetwork"/> when one is kept, else that network.</summary>
+    public Sequential SamplingNetwork => average?.Network ?? GeneratorNetwork;
 
     /// <summary>Puts weights, optimizer moments, random streams, counters and history back as the checkpoint holds them.</summary>
     private void Restore(TrainingCheckpoint checkpoint)
     {
         GeneratorNetwork.load_state_dict(checkpoint.Generator);
+        if (average is not null)
+        {
+            average.Network.load_state_dict(checkpoint.GeneratorAverage
+                ?? throw new InvalidDataException($"The checkpoint of epoch {checkpoint.Epoch} holds no generator average, which GeneratorAverageDecay = {options.GeneratorAverageDecay} needs."));
+        }
         discriminator.load_state_dict(checkpoint.Discriminator);
         generatorOptimizer.load_state_dict(checkpoint.GeneratorOptimizer);
         discriminatorOptimizer.load_state_dict(checkpoint.DiscriminatorOptimizer);
@@ -135,14 +146,19 @@ internal sealed class TrainingRun : IDisposable
     public List<GanEpochMetrics> Train()
     {
         using var ownRandomness = torch.use_generator(layers); // dropout in every forward pass of this run
+        using var precision = torch.autocast(options.Precision == GanPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32);
         var batch = options.BatchSize;
         var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
         var k = options.DiscriminatorStepsPerGeneratorStep;
         var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
         var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
         if (firstEpoch > 1) context.WriteLog(source, $"Resuming after epoch {firstEpoch - 1} (generator step {generatorSteps}).");
-        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}, BLAS kernels {torch.backends.cpu.blas_kernels ?? "not OpenBLAS"}.");
-        if (firstEpoch == 1) snapshots?.Write(0, GeneratorNetwork, device);
+        if (options.Precision == GanPrecision.BFloat16 && device.Type == DeviceType.CPU && !torch.backends.cpu.native_bfloat16)
+        {
+            context.WriteLog(source, "Precision is BFloat16 but this CPU has no bfloat16 arithmetic (AVX512-BF16 or AMX): the products are emulated and likely slower than Float32.", ChannelMessageKind.Warning);
+        }
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, precision {options.Precision}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}, BLAS kernels {torch.backends.cpu.blas_kernels ?? "not OpenBLAS"}.");
+        if (firstEpoch == 1) snapshots?.Write(0, SamplingNetwork, device);
 
         var diverged = false;
         for (var epoch = firstEpoch; epoch <= epochs && generatorSteps < totalSteps; epoch++)
@@ -176,6 +192,7 @@ internal sealed class TrainingRun : IDisposable
                     }
                     GeneratorStep(fake, sums);
                     generatorSteps++;
+                    average?.Update(generatorSteps);
                 }
                 threadTuner?.StepFinished(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
                 // NaN weights show up in the next step's losses, so checking the sums catches both within a step.
@@ -201,13 +218,13 @@ internal sealed class TrainingRun : IDisposable
                 GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
                 SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
             });
-            if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, GeneratorNetwork, device);
+            if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
             if (options.CheckpointDirectory is { } directory && !options.CancellationToken.IsCancellationRequested &&
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
             {
                 var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
-                                                    GeneratorNetwork, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
+                                                    GeneratorNetwork, average?.Network, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
                 context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
             }
             if (options.CancellationToken.IsCancellationRequested)
@@ -222,7 +239,7 @@ internal sealed class TrainingRun : IDisposable
             var report = TrainingReport.Write(reportFolder, source, options, seed, history, snapshots?.Frames ?? Array.Empty<(int, string)>(), history.Sum(h => h.Seconds));
             context.WriteLog(source, $"Training report: {report}");
         }
-        GeneratorNetwork.eval();
+        SamplingNetwork.eval();
         return history;
     }
 
@@ -253,7 +270,7 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>Runs the quality check and warns when coverage says the generator is collapsing.</summary>
     private GanQualityCheck? CheckQuality(int epoch)
     {
-        var check = qualityMonitor!.Check(GeneratorNetwork);
+        var check = qualityMonitor!.Check(SamplingNetwork);
         if (check is { } c && c.Coverage < options.CollapseWarningCoverage)
         {
             context.WriteLog(source, FormattableString.Invariant(
@@ -304,9 +321,10 @@ internal sealed class TrainingRun : IDisposable
         return new(discriminator, generatorOptimizer.state_dict(), discriminatorOptimizer.state_dict());
     }
 
-    /// <summary>Frees everything but the generator (and the discriminator when its state was taken).</summary>
+    /// <summary>Frees everything but the sampling generator (and the discriminator when its state was taken).</summary>
     public void Dispose()
     {
+        if (average is not null) GeneratorNetwork.Dispose(); // the average is what the model keeps
         realData.Dispose();
         qualityMonitor?.Dispose();
         random.Dispose();

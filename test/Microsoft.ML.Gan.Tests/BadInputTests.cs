@@ -87,6 +87,7 @@ public sealed class BadInputTests
         ("WeightClip", o => o.WeightClip = 0),
         ("Dropout", o => o.Dropout = 1.5),
         ("Threads", o => o.Threads = 0),
+        ("GeneratorAverageDecay", o => o.GeneratorAverageDecay = 1),
         ("HiddenLayers", o => o.HiddenLayers = Array.Empty<int>()),
     }.Select(c => new object[] { c.Name, c.Break });
 

@@ -1,7 +1,7 @@
 namespace MLNetGan.Gan.Tests;
 
 /// <summary>Seeded 2-D training with small budgets; quality is asserted, not printed.</summary>
-[Collection(nameof(ProcessWideState))] // dropout draws from libtorch's global generator: other tests running at once would change the run
+[Collection(nameof(ProcessWideState))] // seeded quality runs: run alone so that a busy machine does not slow the suite's heaviest tests against each other
 public sealed class ToyGanTests
 {
     [Fact]
