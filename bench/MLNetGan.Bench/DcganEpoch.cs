@@ -22,6 +22,7 @@ internal static class DcganEpoch
         var options = new DcganOptions
         {
             Epochs = epochs, BatchSize = 128, LatentDimension = 100, Threads = threads, Scaling = DataScaling.Global,
+            GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4, // bench/dcgan_epoch.py's Adam
             Initialization = WeightInitialization.PyTorchDefault, // the PyTorch script keeps torch's default initialization
             ResampleNoiseForGenerator = true, // the seeds' loop, which bench/dcgan_epoch.py runs draw for draw
             Progress = new Recorder(seconds),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Gan;
@@ -8,7 +9,8 @@ using Microsoft.ML.Gan;
 /// variant of the options, scored with the project's metrics: the Swiss-roll preset (share of samples on the
 /// roll, coverage, MMD), the MNIST MLP GAN and the DCGAN defaults on the 10,000 test digits (FID-MNIST,
 /// digits covered). Variants: <c>baseline</c> (the workload's options as they are), <c>bfloat16</c>
-/// (<see cref="GanPrecision.BFloat16"/>), <c>average=D</c> (<see cref="GanTrainerOptions.GeneratorAverageDecay"/> = D).
+/// (<see cref="GanPrecision.BFloat16"/>), <c>average=D</c> (<see cref="GanTrainerOptions.GeneratorAverageDecay"/> = D),
+/// or any option settings, <c>Loss=Hinge+DiscriminatorLearningRate=0.0001</c>.
 /// One JSON line per run (bench/quality/run-variants.sh).
 /// </summary>
 internal static class QualityVariants
@@ -52,14 +54,27 @@ internal static class QualityVariants
     {
         options.Seed = seed;
         options.Threads = 2; // one thread count for every variant: thread counts change rounding too
-        switch (variant.Split('='))
+        // A variant is "baseline" or settings joined by '+', each NAME=VALUE for any option property (enums by name).
+        if (variant == "baseline") return options;
+        foreach (var setting in variant.Split('+'))
         {
-            case ["baseline"]: break;
-            case ["bfloat16"]: options.Precision = GanPrecision.BFloat16; break;
-            case ["average", var decay]: options.GeneratorAverageDecay = double.Parse(decay, System.Globalization.CultureInfo.InvariantCulture); break;
-            default: throw new ArgumentException($"unknown variant '{variant}' (baseline | bfloat16 | average=DECAY)");
+            switch (setting.Split('='))
+            {
+                case ["bfloat16"]: options.Precision = GanPrecision.BFloat16; break;
+                case ["average", var decay]: options.GeneratorAverageDecay = double.Parse(decay, CultureInfo.InvariantCulture); break;
+                case [var name, var value]: Set(options, name, value); break;
+                default: throw new ArgumentException($"unknown variant '{variant}' (baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...])");
+            }
         }
         return options;
+    }
+
+    private static void Set(GanTrainerOptions options, string name, string value)
+    {
+        var property = options.GetType().GetProperty(name) ?? throw new ArgumentException($"{options.GetType().Name} has no option '{name}'.");
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        object parsed = type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        property.SetValue(options, parsed);
     }
 
     private static Dictionary<string, double> SwissRoll(MLContext ml, int seed, string variant)
@@ -89,6 +104,12 @@ internal static class QualityVariants
             ["class_kl"] = Math.Round(metrics.Images.ClassKl, 3),
             ["coverage"] = Math.Round(metrics.Coverage, 3),
             ["recall"] = Math.Round(metrics.Recall, 3),
+            // Which digits are under-produced: each class's generated share over its real share (covered at >= 0.5).
+            ["least_class"] = LeastProduced(metrics.Images).Class,
+            ["least_class_share"] = Math.Round(LeastProduced(metrics.Images).Ratio, 2),
         };
     }
+
+    private static (int Class, double Ratio) LeastProduced(ImageMetrics images) =>
+        images.ClassHistogram.Select((share, k) => (k, share / Math.Max(1e-12, images.RealClassHistogram[k]))).MinBy(c => c.Item2);
 }

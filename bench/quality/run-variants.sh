@@ -3,7 +3,7 @@
 # options, scored with the project's metrics, then the medians per variant.
 # Usage: bench/quality/run-variants.sh WORKLOAD SEEDS VARIANTS...   (data: MLNETGAN_MNIST, default ../shared/data/mnist)
 #   WORKLOAD: swissroll (the seed-003 preset) | mnist-mlp (seed 004's GAN, 30 epochs of t10k) | dcgan (DcganOptions defaults, 5 epochs of t10k)
-#   VARIANTS: baseline | bfloat16 | average=DECAY
+#   VARIANTS: baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...] (any option, enums by name)
 # Examples (docs/quality.md): run-variants.sh dcgan 3 baseline bfloat16 average=0.999
 # Minutes per run on 2 cores: swissroll 0.5, mnist-mlp 0.5, dcgan 1-2.
 set -euo pipefail

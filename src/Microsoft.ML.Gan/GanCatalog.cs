@@ -77,13 +77,16 @@ public sealed class GanTrainers
     /// <summary>A DCGAN.</summary>
     public DcganTrainer Dcgan(DcganOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 
-    /// <summary>A DCGAN with <see cref="DcganOptions"/>' defaults (batch 32, DCGAN initialization; docs/quality.md).</summary>
-    public DcganTrainer Dcgan(string featureColumnName = "Features", int epochs = 5, int batchSize = 32, int latentDimension = 100, double learningRate = 2e-4) =>
-        Dcgan(new DcganOptions
-        {
-            FeatureColumnName = featureColumnName, Epochs = epochs, BatchSize = batchSize, LatentDimension = latentDimension,
-            GeneratorLearningRate = learningRate, DiscriminatorLearningRate = learningRate,
-        });
+    /// <summary>
+    /// A DCGAN with <see cref="DcganOptions"/>' defaults (batch 32, DCGAN initialization, generator learning rate 4e-4 and
+    /// discriminator 5e-5; docs/quality.md). A <paramref name="learningRate"/> sets both networks' rate.
+    /// </summary>
+    public DcganTrainer Dcgan(string featureColumnName = "Features", int epochs = 5, int batchSize = 32, int latentDimension = 100, double? learningRate = null)
+    {
+        var options = new DcganOptions { FeatureColumnName = featureColumnName, Epochs = epochs, BatchSize = batchSize, LatentDimension = latentDimension };
+        if (learningRate is { } rate) options.GeneratorLearningRate = options.DiscriminatorLearningRate = rate;
+        return Dcgan(options);
+    }
 
     /// <summary>A Wasserstein GAN (gradient penalty by default).</summary>
     public WganTrainer Wgan(WganOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
