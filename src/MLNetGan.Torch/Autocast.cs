@@ -37,7 +37,7 @@ internal static class Autocast
         }
         var previous = current;
         current = dtype == ScalarType.Float32 ? null : dtype;
-        return new Restore(previous);
+        return new ScopeExit(() => current = previous);
     }
 
     /// <summary>
@@ -52,20 +52,5 @@ internal static class Autocast
         using var b = bias?.to(lower);
         using var y = product(x, w, b);
         return y.to(ScalarType.Float32);
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        private readonly ScalarType? previous;
-        private bool disposed;
-
-        public Restore(ScalarType? previous) => this.previous = previous;
-
-        public void Dispose()
-        {
-            if (disposed) return;
-            disposed = true;
-            current = previous;
-        }
     }
 }

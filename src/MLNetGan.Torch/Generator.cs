@@ -48,21 +48,6 @@ public sealed class Generator : IDisposable
         ArgumentNullException.ThrowIfNull(generator);
         var previous = scoped;
         scoped = generator;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        private readonly Generator? previous;
-        private bool disposed;
-
-        public Restore(Generator? previous) => this.previous = previous;
-
-        public void Dispose()
-        {
-            if (disposed) return;
-            disposed = true;
-            scoped = previous;
-        }
+        return new ScopeExit(() => scoped = previous);
     }
 }
