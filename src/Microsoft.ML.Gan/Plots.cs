@@ -110,41 +110,107 @@ public static class GanPlots
         return svg.Append("</svg>").ToString();
     }
 
-    /// <summary>Real (grey) and generated (red) 2-D points, as a PNG image.</summary>
+    /// <summary>Real (grey) and generated (red) 2-D points, as a PNG image with axes, tick values and a legend.</summary>
+    /// <param name="real">Points of the data.</param>
+    /// <param name="generated">Points of the generator.</param>
+    /// <param name="size">Width and height in pixels.</param>
+    /// <param name="bounds">Fixed (xMin, xMax, yMin, yMax), so that frames of an animation share their axes; null fits the points.</param>
     public static MLImage ScatterPng(IReadOnlyList<(float X, float Y)> real, IReadOnlyList<(float X, float Y)> generated, int size = 480, (float, float, float, float)? bounds = null)
     {
         var (x0, x1, y0, y1) = bounds ?? Bounds(real.Concat(generated));
         var canvas = new Canvas(size, size);
+        var frame = new PngFrame(canvas, x0, x1, y0, y1, "x", "y");
         void Dots(IEnumerable<(float X, float Y)> points, (byte, byte, byte) color)
         {
-            foreach (var (x, y) in points) canvas.Dot((int)(5 + (size - 10) * (x - x0) / (x1 - x0)), (int)(size - 5 - (size - 10) * (y - y0) / (y1 - y0)), color);
+            foreach (var (x, y) in points) canvas.Dot(frame.X(x), frame.Y(y), color);
         }
-        Dots(real, (170, 170, 170));
-        Dots(generated, (214, 39, 40));
+        Dots(real, RealColor);
+        Dots(generated, GeneratedColor);
+        frame.Legend(("real", RealColor), ("generated", GeneratedColor));
         return canvas.ToImage();
     }
 
-    /// <summary>Loss curves as a PNG image.</summary>
+    /// <summary>Discriminator and generator loss per epoch, as a PNG image with axes, tick values and a legend.</summary>
     public static MLImage LossCurvesPng(IReadOnlyList<GanEpochMetrics> history, int width = 640, int height = 360)
     {
         var canvas = new Canvas(width, height);
         var all = history.SelectMany(h => new[] { h.DiscriminatorLoss, h.GeneratorLoss }).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
-        double lo = all.Min(), hi = all.Max();
-        if (hi <= lo) hi = lo + 1;
-        canvas.Line(30, height - 20, width - 5, height - 20, (0, 0, 0));
-        canvas.Line(30, 5, 30, height - 20, (0, 0, 0));
+        var (_, lo, hi) = Ticks(all.Min(), all.Max());
+        var (_, first, last) = Ticks(1, Math.Max(2, history.Count), integers: true);
+        var frame = new PngFrame(canvas, first, last, lo, hi, "epoch", "loss", integerX: true);
         void Series(Func<GanEpochMetrics, double> value, (byte, byte, byte) color)
         {
             for (var i = 1; i < history.Count; i++)
             {
-                int X(int k) => 30 + (width - 40) * k / Math.Max(1, history.Count - 1);
-                int Y(int k) => (int)(height - 20 - (height - 30) * (value(history[k]) - lo) / (hi - lo));
-                canvas.Line(X(i - 1), Y(i - 1), X(i), Y(i), color);
+                if (!double.IsFinite(value(history[i - 1])) || !double.IsFinite(value(history[i]))) continue;
+                canvas.Line(frame.X(history[i - 1].Epoch), frame.Y(value(history[i - 1])), frame.X(history[i].Epoch), frame.Y(value(history[i])), color);
             }
         }
-        Series(h => h.DiscriminatorLoss, (31, 119, 180));
-        Series(h => h.GeneratorLoss, (214, 39, 40));
+        Series(h => h.DiscriminatorLoss, DiscriminatorColor);
+        Series(h => h.GeneratorLoss, GeneratorColor);
+        frame.Legend(("D loss", DiscriminatorColor), ("G loss", GeneratorColor));
         return canvas.ToImage();
+    }
+
+    private static readonly (byte, byte, byte) RealColor = (170, 170, 170), GeneratedColor = (214, 39, 40);
+    private static readonly (byte, byte, byte) DiscriminatorColor = (31, 119, 180), GeneratorColor = (214, 39, 40);
+
+    /// <summary>Axes, ticks with their values and axis labels around a PNG plot area; maps data to pixels.</summary>
+    private sealed class PngFrame
+    {
+        private const int Left = 48, Right = 10, Top = 10, Bottom = 30, TickLength = 4;
+        private static readonly (byte, byte, byte) Ink = (0, 0, 0);
+        private readonly Canvas canvas;
+        private readonly double x0, x1, y0, y1;
+
+        public PngFrame(Canvas canvas, double x0, double x1, double y0, double y1, string xLabel, string yLabel, bool integerX = false)
+        {
+            this.canvas = canvas;
+            (this.x0, this.x1) = x1 > x0 ? (x0, x1) : (x0 - 0.5, x0 + 0.5);
+            (this.y0, this.y1) = y1 > y0 ? (y0, y1) : (y0 - 0.5, y0 + 0.5);
+            int left = Left, bottom = canvas.Height - Bottom, right = canvas.Width - Right;
+            canvas.Line(left, Top, left, bottom, Ink);
+            canvas.Line(left, bottom, right, bottom, Ink);
+            foreach (var t in Ticks(this.x0, this.x1, integerX).Ticks.Where(t => t >= this.x0 - 1e-9 && t <= this.x1 + 1e-9))
+            {
+                var x = X(t);
+                canvas.Line(x, bottom, x, bottom + TickLength, Ink);
+                var text = Tick(t);
+                canvas.Text(text, x - PixelFont.Width(text) / 2, bottom + TickLength + 2, Ink);
+            }
+            foreach (var t in Ticks(this.y0, this.y1).Ticks.Where(t => t >= this.y0 - 1e-9 && t <= this.y1 + 1e-9))
+            {
+                var y = Y(t);
+                canvas.Line(left - TickLength, y, left, y, Ink);
+                var text = Tick(t);
+                canvas.Text(text, left - TickLength - 2 - PixelFont.Width(text), y - PixelFont.GlyphHeight / 2, Ink);
+            }
+            canvas.Text(xLabel, (left + right - PixelFont.Width(xLabel)) / 2, canvas.Height - PixelFont.GlyphHeight - 2, Ink);
+            canvas.Text(yLabel, 2, Top, Ink);
+        }
+
+        public int X(double value) => (int)Math.Round(Left + (canvas.Width - Left - Right) * (value - x0) / (x1 - x0));
+
+        public int Y(double value) => (int)Math.Round(canvas.Height - Bottom - (canvas.Height - Bottom - Top) * (value - y0) / (y1 - y0));
+
+        /// <summary>A boxed legend in the plot's top-right corner: a colour swatch and a name per series.</summary>
+        public void Legend(params (string Name, (byte, byte, byte) Color)[] entries)
+        {
+            var textWidth = entries.Max(e => PixelFont.Width(e.Name));
+            int lineHeight = PixelFont.GlyphHeight + 5, boxWidth = textWidth + 22, boxHeight = entries.Length * lineHeight + 5;
+            int right = canvas.Width - Right - 4, left = right - boxWidth, top = Top + 4;
+            canvas.Fill(left, top, boxWidth, boxHeight, (255, 255, 255));
+            canvas.Line(left, top, right, top, Ink);
+            canvas.Line(left, top + boxHeight, right, top + boxHeight, Ink);
+            canvas.Line(left, top, left, top + boxHeight, Ink);
+            canvas.Line(right, top, right, top + boxHeight, Ink);
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var y = top + 5 + i * lineHeight;
+                canvas.Fill(left + 5, y, 10, PixelFont.GlyphHeight, entries[i].Color);
+                canvas.Text(entries[i].Name, left + 18, y, Ink);
+            }
+        }
     }
 
     internal static (float, float, float, float) Bounds(IEnumerable<(float X, float Y)> points)
@@ -223,6 +289,18 @@ internal sealed class Canvas
             if (e2 <= dx) { err += dx; y0 += sy; }
         }
     }
+
+    public int Width => width;
+
+    public int Height => height;
+
+    public void Fill(int x, int y, int w, int h, (byte, byte, byte) c)
+    {
+        for (var dy = 0; dy < h; dy++)
+            for (var dx = 0; dx < w; dx++) Set(x + dx, y + dy, c);
+    }
+
+    public void Text(string text, int x, int y, (byte, byte, byte) c) => PixelFont.Draw(text, x, y, (px, py) => Set(px, py, c));
 
     public MLImage ToImage() => MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels);
 }
