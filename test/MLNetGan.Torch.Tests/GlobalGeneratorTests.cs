@@ -30,4 +30,17 @@ public sealed class InitializationParityTests
             }
         }
     }
+
+    [Fact]
+    public void Spectral_norm_draws_its_singular_vectors_after_the_weights_as_pytorch_does()
+    {
+        var c = PyTorchFixtures.Case("init_spectral_norm");
+        torch.manual_seed(42);
+        using var layer = new SpectralNorm(new Linear(3, 4));
+        foreach (var (name, tensor) in layer.state_dict())
+        {
+            tensor.ShouldMatch(c.Values(name), 1e-6, $"({name})");
+        }
+        layer.state_dict().Select(kv => kv.Key).Should().BeEquivalentTo("weight_orig", "bias", "weight_u", "weight_v");
+    }
 }

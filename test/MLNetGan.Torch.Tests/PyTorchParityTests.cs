@@ -18,6 +18,7 @@ public sealed class PyTorchParityTests
         layer.to(ScalarType.Float64);
         var state = layer.state_dict().ToDictionary(kv => kv.Key, kv =>
             c.TryGetProperty(kv.Key, out var p) ? PyTorchFixtures.Tensor(p)
+            : c.TryGetProperty("initial_" + kv.Key, out var initial) ? PyTorchFixtures.Tensor(initial) // buffers drawn at random (spectral norm's u, v)
             : training ? kv.Value.clone() // buffers start from their defaults, as in the fixture
             : c.Tensor("buffer_" + kv.Key, kv.Value.dtype));
         layer.load_state_dict(state);
@@ -57,6 +58,20 @@ public sealed class PyTorchParityTests
     {
         using var layer = new ConvTranspose2d(3, 2, 4, stride: 2, padding: 1);
         CheckLayer(layer, "conv_transpose2d");
+    }
+
+    [Fact]
+    public void Spectral_norm_linear_matches_pytorch_including_the_power_iteration()
+    {
+        using var layer = new SpectralNorm(new Linear(5, 3));
+        CheckLayer(layer, "spectral_norm_linear");
+    }
+
+    [Fact]
+    public void Spectral_norm_conv2d_matches_pytorch_including_the_power_iteration()
+    {
+        using var layer = new SpectralNorm(new Conv2d(2, 3, 3, stride: 2, padding: 1));
+        CheckLayer(layer, "spectral_norm_conv2d");
     }
 
     [Fact]

@@ -48,11 +48,11 @@ public abstract class ConvolutionModule : Module<Tensor, Tensor>
     /// <summary>The bias, or null.</summary>
     public Tensor? bias => GetTensor("bias");
     /// <summary>Stride (height, width).</summary>
-    protected (long, long) Stride { get; }
+    public (long, long) Stride { get; }
     /// <summary>Padding (height, width).</summary>
-    protected (long, long) Padding { get; }
+    public (long, long) Padding { get; }
     /// <summary>Dilation (height, width).</summary>
-    protected (long, long) Dilation { get; }
+    public (long, long) Dilation { get; }
 
     /// <inheritdoc />
     public sealed override Tensor forward(Tensor input)

@@ -109,6 +109,20 @@ def main():
         optim_cases[name] = t(p)
     out["optimizers"] = optim_cases
 
+    # Spectral normalization (torch.nn.utils.spectral_norm): one training forward (a power iteration) and backward,
+    # from stored starting vectors u and v ("initial_weight_u", "initial_weight_v").
+    torch.manual_seed(7)
+    for key, layer, x in [("spectral_norm_linear", nn.Linear(5, 3), torch.randn(4, 5)),
+                          ("spectral_norm_conv2d", nn.Conv2d(2, 3, 3, stride=2, padding=1), torch.randn(2, 2, 7, 7))]:
+        layer = nn.utils.spectral_norm(layer)
+        initial = {"initial_" + name: t(b) for name, b in layer.named_buffers()}
+        out[key] = {**initial, **layer_case(layer, x)}
+    # Its initialization, float32, draw for draw: the layer's weights, then u, then v.
+    torch.set_default_dtype(torch.float32)
+    torch.manual_seed(42)
+    layer = nn.utils.spectral_norm(nn.Linear(3, 4))
+    out["init_spectral_norm"] = {name: t(p) for name, p in list(layer.named_parameters()) + list(layer.named_buffers())}
+
     with open("pytorch_fixtures.json", "w") as f:
         json.dump(out, f, indent=0)
 
