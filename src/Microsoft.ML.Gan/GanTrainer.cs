@@ -92,14 +92,18 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
             if (data.Rows < options.BatchSize)
             {
-                context.WriteLog(GetType().Name, $"Batch size {options.BatchSize} exceeds the {data.Rows} rows; using {data.Rows}.", ChannelMessageKind.Warning);
-                options.BatchSize = data.Rows;
+                context.WriteLog(GetType().Name, $"Batch size {options.BatchSize} exceeds the {data.Rows} rows; using {data.Rows - data.Rows % options.Packing}.", ChannelMessageKind.Warning);
+                options.BatchSize = data.Rows - data.Rows % options.Packing;
+                if (options.BatchSize < options.Packing)
+                {
+                    throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s), fewer than Packing = {options.Packing} needs for one packed sample.", nameof(input));
+                }
             }
             if (options.Generator is null || options.Discriminator is null)
             {
                 var defaults = DefaultNetworks(options, type.Size, imageShape);
                 options.Generator ??= defaults.Generator;
-                options.Discriminator ??= defaults.Discriminator;
+                options.Discriminator ??= DiscriminatorRemedies.Apply(defaults.Discriminator, options);
             }
             NetworkSpec generatorSpec = options.Generator, discriminatorSpec = options.Discriminator;
             checkpoint?.CheckCompatible(options, seed, data.Rows, data.Columns);
@@ -197,6 +201,13 @@ internal static class GanValidation
         Require(o.WeightClip is null or > 0, nameof(o.WeightClip), "must be positive", o.WeightClip);
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
         Require(o.RealLabel is > 0 and <= 1, nameof(o.RealLabel), "must be in (0, 1]", o.RealLabel);
+        Require(o.Packing >= 1, nameof(o.Packing), "must be at least 1 (1 = no packing)", o.Packing);
+        Require(o.BatchSize % Math.Max(1, o.Packing) == 0, nameof(o.BatchSize), $"must be a multiple of Packing = {o.Packing}", o.BatchSize);
+        Require(!o.MinibatchStandardDeviation || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.Kind == "MinibatchStdDev"),
+                nameof(o.MinibatchStandardDeviation), "changes only the default discriminator; add LayerSpec.MinibatchStdDev() to the custom Discriminator (before its last layer, which then takes one more input)", o.MinibatchStandardDeviation);
+        Require(!o.SpectralNormalization || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.SpectralNorm),
+                nameof(o.SpectralNormalization), "changes only the default discriminator; set SpectralNorm = true on the custom Discriminator's Linear and Conv2d layers", o.SpectralNormalization);
+        Require(o.InstanceNoise >= 0 && double.IsFinite(o.InstanceNoise), nameof(o.InstanceNoise), "must be a finite standard deviation >= 0", o.InstanceNoise);
         Require(o.GeneratorAverageDecay is >= 0 and < 1, nameof(o.GeneratorAverageDecay), "must be in [0, 1) (0 switches the average off; 0.999 is usual)", o.GeneratorAverageDecay);
         Require(Enum.IsDefined(o.Initialization), nameof(o.Initialization), "must be a WeightInitialization value", o.Initialization);
         Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);

@@ -11,10 +11,10 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 internal static class NetworkShapes
 {
-    public static void Check(Sequential generator, Sequential discriminator, int latentDimension, int features, Device device)
+    public static void Check(Sequential generator, Sequential discriminator, int latentDimension, int features, int packing, Device device)
     {
         CheckGenerator(generator, latentDimension, features, device);
-        CheckDiscriminator(discriminator, features, device);
+        CheckDiscriminator(discriminator, features, packing, device);
     }
 
     /// <summary>The generator turns latent vectors of <paramref name="latentDimension"/> values into rows of <paramref name="features"/> values.</summary>
@@ -29,10 +29,12 @@ internal static class NetworkShapes
         }
     }
 
-    /// <summary>The discriminator turns rows of <paramref name="features"/> values into one score each.</summary>
-    public static void CheckDiscriminator(Sequential discriminator, int features, Device device)
+    /// <summary>The discriminator turns rows of <paramref name="features"/> values (<paramref name="packing"/> of them concatenated) into one score each.</summary>
+    public static void CheckDiscriminator(Sequential discriminator, int features, int packing, Device device)
     {
-        using var scores = Probe(discriminator, new long[] { 2, features }, device, "Discriminator", $"rows of {features} feature values");
+        var expected = packing == 1 ? $"rows of {features} feature values"
+            : $"packed rows of {packing} x {features} = {(long)packing * features} values (option Packing = {packing})";
+        using var scores = Probe(discriminator, new long[] { 2, (long)packing * features }, device, "Discriminator", expected);
         if (scores.size(0) != 2 || scores.numel() != 2)
         {
             throw new ArgumentException($"Option Discriminator: the discriminator turns 2 rows into shape [{string.Join(", ", scores.shape)}]; " +

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 public sealed record LayerSpec
 {
-    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten.</summary>
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev.</summary>
     public string Kind { get; init; } = "";
     /// <summary>Input features or channels.</summary>
     public long In { get; init; }
@@ -26,6 +26,15 @@ public sealed record LayerSpec
     public bool Bias { get; init; } = true;
     /// <summary>Negative slope (LeakyReLU) or drop probability (Dropout).</summary>
     public double Value { get; init; }
+    /// <summary>
+    /// Spectral normalization (Linear and Conv2d): the layer computes with its weight divided by the weight's largest
+    /// singular value, estimated by one power iteration per training pass (<see cref="MLNetGan.Torch.Modules.SpectralNorm"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool SpectralNorm { get; init; }
+    /// <summary>Rows per group (MinibatchStdDev); 0 for the whole batch.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Group { get; init; }
     /// <summary>Target shape (Unflatten), without the batch dimension.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long[]? Shape { get; init; }
@@ -56,6 +65,13 @@ public sealed record LayerSpec
     public static LayerSpec Flatten() => new() { Kind = "Flatten" };
     /// <summary>Reshape the features to <paramref name="shape"/>.</summary>
     public static LayerSpec Unflatten(params long[] shape) => new() { Kind = "Unflatten", Shape = shape };
+    /// <summary>
+    /// Minibatch standard deviation (Karras et al. 2018): appends one feature (rows) or channel (images) holding the
+    /// standard deviation of the inputs across each group of <paramref name="group"/> rows, averaged over features;
+    /// the next layer needs one more input. It lets a discriminator see how varied a batch is, which a collapsed
+    /// generator cannot fake. 0 (or a batch that does not divide) uses the whole batch as one group.
+    /// </summary>
+    public static LayerSpec MinibatchStdDev(long group = 4) => new() { Kind = "MinibatchStdDev", Group = group };
 
     /// <summary>
     /// Checks a layer read from a file and returns how many values its state dict holds (weights, biases,
@@ -71,18 +87,19 @@ public sealed record LayerSpec
         }
 
         Require(Kind is not null, "A layer has no kind.");
+        Require(!SpectralNorm || Kind is "Linear" or "Conv2d", $"Spectral normalization applies to Linear and Conv2d layers only, not {Kind}.");
         try
         {
             switch (Kind)
             {
                 case "Linear":
                     Require(In > 0 && Out > 0, $"Linear layer sizes {In} -> {Out} must be positive.");
-                    return checked(In * Out + (Bias ? Out : 0));
+                    return checked(In * Out + (Bias ? Out : 0) + (SpectralNorm ? Out + In : 0)); // + the singular vectors u, v
                 case "Conv2d" or "ConvTranspose2d":
                     // Stride beyond the kernel skips input; bounding it also bounds how far a layer can grow its output.
                     Require(In > 0 && Out > 0 && Kernel > 0 && Stride > 0 && Stride <= Kernel && Padding >= 0 && Padding < Kernel,
                             $"{Kind} layer (in {In}, out {Out}, kernel {Kernel}, stride {Stride}, padding {Padding}) has a size out of range.");
-                    return checked(In * Out * Kernel * Kernel + (Bias ? Out : 0));
+                    return checked(In * Out * Kernel * Kernel + (Bias ? Out : 0) + (SpectralNorm ? Out + In * Kernel * Kernel : 0));
                 case "BatchNorm1d" or "BatchNorm2d":
                     Require(In > 0, $"{Kind} layer needs a positive number of features, not {In}.");
                     return checked(4 * In + 1); // weight, bias, running mean and variance, batches seen
@@ -96,6 +113,9 @@ public sealed record LayerSpec
                     Require(Shape is { Length: > 0 } && Shape.All(d => d > 0), "Unflatten layer needs a shape of positive sizes.");
                     _ = Shape!.Aggregate(1L, (a, d) => checked(a * d));
                     return 0;
+                case "MinibatchStdDev":
+                    Require(Group >= 0, $"MinibatchStdDev group size {Group} must be 0 (whole batch) or positive.");
+                    return 0;
                 case "ReLU" or "Tanh" or "Sigmoid" or "Flatten":
                     return 0;
                 default:
@@ -108,8 +128,12 @@ public sealed record LayerSpec
         }
     }
 
-    internal Module<Tensor, Tensor> Build() => Kind switch
+    internal Module<Tensor, Tensor> Build() => SpectralNorm && Kind is not ("Linear" or "Conv2d")
+        ? throw new InvalidDataException($"Spectral normalization applies to Linear and Conv2d layers only, not {Kind}.")
+        : Kind switch
     {
+        "Linear" when SpectralNorm => new SpectralNorm(new Linear(In, Out, Bias)),
+        "Conv2d" when SpectralNorm => new SpectralNorm(new Conv2d(In, Out, Kernel, Stride, Padding, hasBias: Bias)),
         "Linear" => new Linear(In, Out, Bias),
         "Conv2d" => new Conv2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
         "ConvTranspose2d" => new ConvTranspose2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
@@ -122,6 +146,7 @@ public sealed record LayerSpec
         "Dropout" => new Dropout(Value),
         "Flatten" => new Flatten(),
         "Unflatten" => new Unflatten(1, Shape ?? throw new InvalidDataException("Unflatten layer without a shape.")),
+        "MinibatchStdDev" => new MinibatchStdDevLayer(Group),
         _ => throw new InvalidDataException($"Unknown layer kind '{Kind}'."),
     };
 }
@@ -162,6 +187,12 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
 
     /// <summary>True when the network contains batch normalization.</summary>
     public bool HasBatchNorm => Layers.Any(l => l.Kind.StartsWith("BatchNorm", StringComparison.Ordinal));
+
+    /// <summary>
+    /// True when a row's output depends on the other rows of its batch (batch normalization in training, minibatch
+    /// standard deviation), so two batches scored together do not score as they would apart.
+    /// </summary>
+    public bool MixesRows => HasBatchNorm || Layers.Any(l => l.Kind == "MinibatchStdDev");
 
     /// <summary>A fully connected network: widths[0] -> ... -> widths[^1], with <paramref name="activation"/> (and optional dropout) after each hidden layer.</summary>
     public static NetworkSpec Mlp(long[] widths, Func<LayerSpec> activation, double dropout = 0, LayerSpec? output = null)

@@ -178,6 +178,36 @@ public class GanTrainerOptions
     /// </summary>
     public double RealLabel { get; set; } = 1;
     /// <summary>
+    /// Instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017): the standard deviation of Gaussian noise added
+    /// to every sample the discriminator sees, real and generated, in the trainer's [-1, 1] units. It decays linearly
+    /// to 0 over the planned run (<see cref="Epochs"/> or <see cref="Steps"/>), so that early on the two distributions
+    /// overlap and the discriminator cannot separate them perfectly; a run resumed with a longer plan stretches the
+    /// rest of the schedule. 0 (default): none; 0.1-0.3 are usual (docs/quality.md).
+    /// </summary>
+    public double InstanceNoise { get; set; }
+    /// <summary>
+    /// PacGAN (Lin et al. 2018): the discriminator judges this many samples at once, all real or all generated,
+    /// concatenated into one input, so it sees how varied the samples are and a generator that drops modes is
+    /// easy to tell apart. The default discriminators take the wider input (images: the samples' channels
+    /// stacked); a custom <see cref="Discriminator"/> must accept <c>Packing</c> x features values.
+    /// <see cref="BatchSize"/> must be a multiple of it. 1 (default): no packing; the paper uses 2 to 4.
+    /// </summary>
+    public int Packing { get; set; } = 1;
+    /// <summary>
+    /// Minibatch standard deviation (Karras et al. 2018) in the default discriminator: before its last layer, one
+    /// feature or channel holding how much the samples of each group of 4 differ
+    /// (<see cref="LayerSpec.MinibatchStdDev"/>). A collapsed generator's batches differ too little, which the
+    /// discriminator can then see. A custom <see cref="Discriminator"/> adds the layer itself. Default false.
+    /// </summary>
+    public bool MinibatchStandardDeviation { get; set; }
+    /// <summary>
+    /// Spectral normalization (Miyato et al. 2018) in the default discriminator: every Linear and Conv2d layer divides
+    /// its weight by the weight's largest singular value, which bounds how sharply the discriminator can change and
+    /// keeps its gradients useful to the generator. The default discriminator then has no BatchNorm (as in the paper).
+    /// A custom <see cref="Discriminator"/> sets <see cref="LayerSpec.SpectralNorm"/> on its layers itself. Default false.
+    /// </summary>
+    public bool SpectralNormalization { get; set; }
+    /// <summary>
     /// Keep an exponential moving average of the generator's weights and sample from it (snapshots, quality
     /// checks and the trained model): after each generator step the average moves (1 - decay) of the way to the
     /// trained weights. 0 (default) samples from the trained generator itself; 0.999 is the usual value

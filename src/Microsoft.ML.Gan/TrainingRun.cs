@@ -37,6 +37,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<GanEpochMetrics> history = new();
     private readonly int firstEpoch = 1;
     private long generatorSteps;
+    private long plannedGeneratorSteps;
     private long discriminatorSteps;
     private int rollbacks;
     private double learningRateScale = 1;
@@ -65,13 +66,13 @@ internal sealed class TrainingRun : IDisposable
         GeneratorNetwork.to(device);
         discriminator.to(device);
         discriminatorParameters = discriminator.parameters().ToArray();
-        NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, device);
+        NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, options.Packing, device);
         random = new Generator((ulong)seed + 1);
         realData = data.Values.to(device).DetachFromDisposeScope();
         probabilities = discriminatorSpec.EndsWithSigmoid;
-        // Without BatchNorm, D scores each row on its own, so one pass over [real; fake] equals two passes
-        // and runs larger, faster matrix products. BatchNorm would mix the two batches' statistics.
-        scoreRealAndFakeTogether = !discriminatorSpec.HasBatchNorm;
+        // When D scores each row on its own, one pass over [real; fake] equals two passes and runs larger,
+        // faster matrix products. BatchNorm or minibatch standard deviation would mix the two batches' statistics.
+        scoreRealAndFakeTogether = !discriminatorSpec.MixesRows;
         generatorOptimizer = MakeOptimizer(GeneratorNetwork, options.GeneratorLearningRate, options.GeneratorBeta1, options.GeneratorBeta2, options.GeneratorWeightDecay);
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.GeneratorAverageDecay > 0) average = new GeneratorAverage(generatorSpec, GeneratorNetwork, options.GeneratorAverageDecay, device);
@@ -151,6 +152,7 @@ internal sealed class TrainingRun : IDisposable
         var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
         var k = options.DiscriminatorStepsPerGeneratorStep;
         var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
+        plannedGeneratorSteps = totalSteps;
         var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
         if (firstEpoch > 1) context.WriteLog(source, $"Resuming after epoch {firstEpoch - 1} (generator step {generatorSteps}).");
         if (options.Precision == GanPrecision.BFloat16 && device.Type == DeviceType.CPU && !torch.backends.cpu.native_bfloat16)
@@ -248,6 +250,7 @@ internal sealed class TrainingRun : IDisposable
     {
         // Its own scope: D's activations and gradients are freed before the generator step allocates its own.
         using var scope = torch.NewDisposeScope();
+        (real, fake) = (Pack(WithInstanceNoise(real)), Pack(WithInstanceNoise(fake)));
         var (realScores, fakeScores) = Score(real, fake);
         var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities, options.RealLabel);
         if (options.GradientPenaltyWeight > 0)
@@ -297,7 +300,7 @@ internal sealed class TrainingRun : IDisposable
         try
         {
             using var scope = torch.NewDisposeScope();
-            var loss = GanLosses.Generator(options.Loss, discriminator.forward(fake), probabilities);
+            var loss = GanLosses.Generator(options.Loss, discriminator.forward(Pack(WithInstanceNoise(fake))), probabilities);
             generatorOptimizer.zero_grad();
             loss.backward();
             generatorOptimizer.step();
@@ -308,6 +311,26 @@ internal sealed class TrainingRun : IDisposable
             SetRequiresGrad(discriminatorParameters, true);
         }
     }
+
+    /// <summary>
+    /// <paramref name="samples"/> plus Gaussian noise of <see cref="GanTrainerOptions.InstanceNoise"/>'s standard deviation,
+    /// decayed linearly to 0 over the planned generator steps; the samples themselves when the option is off.
+    /// </summary>
+    private Tensor WithInstanceNoise(Tensor samples)
+    {
+        if (options.InstanceNoise == 0) return samples;
+        var sigma = options.InstanceNoise * Math.Max(0, 1 - generatorSteps / (double)Math.Max(1, plannedGeneratorSteps));
+        if (sigma == 0) return samples;
+        return samples + torch.randn(samples.shape, device: device, generator: random) * sigma;
+    }
+
+    /// <summary>
+    /// PacGAN's packing: each run of <see cref="GanTrainerOptions.Packing"/> consecutive rows (drawn at random, all
+    /// real or all generated) becomes one row of their values side by side; images become one image with their
+    /// channels stacked, because the flattened rows are (channels, height, width) in order.
+    /// </summary>
+    private Tensor Pack(Tensor samples) =>
+        options.Packing == 1 ? samples : samples.reshape(samples.size(0) / options.Packing, samples.size(1) * options.Packing);
 
     private static void SetRequiresGrad(Tensor[] parameters, bool value)
     {

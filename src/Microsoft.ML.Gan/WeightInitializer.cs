@@ -18,7 +18,7 @@ internal static class WeightInitializer
             var what = name[(dot + 1)..];
             switch (kind, what)
             {
-                case ("Conv2d" or "ConvTranspose2d", "weight"):
+                case ("Conv2d" or "ConvTranspose2d", "weight" or "weight_orig"): // weight_orig: under spectral normalization
                     parameter.normal_(0, 0.02, generator);
                     break;
                 case ("BatchNorm1d" or "BatchNorm2d", "weight"):

@@ -88,6 +88,7 @@ public sealed class BadInputTests
         ("Dropout", o => o.Dropout = 1.5),
         ("Threads", o => o.Threads = 0),
         ("GeneratorAverageDecay", o => o.GeneratorAverageDecay = 1),
+        ("InstanceNoise", o => o.InstanceNoise = -0.1),
         ("HiddenLayers", o => o.HiddenLayers = Array.Empty<int>()),
     }.Select(c => new object[] { c.Name, c.Break });
 
