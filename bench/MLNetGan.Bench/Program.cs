@@ -31,6 +31,11 @@ if (mode == "quality-variants")
     // quality-variants SEEDS DATA_DIR WORKLOAD VARIANTS...: option variants trained alike and scored (bench/quality/run-variants.sh).
     return QualityVariants.Run(int.Parse(args[1]), args[2], args[3], args[4..]);
 }
+if (mode == "quality-peer")
+{
+    // quality-peer SEEDS DATA_DIR PEER_SCRIPT WORKLOADS...: baselines trained here and by PyTorch, scored alike (bench/quality/run-peer.sh).
+    return QualityPeer.Run(int.Parse(args[1]), args[2], args[3], args[4..]);
+}
 if (mode == "fuzz")
 {
     // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
@@ -52,7 +57,7 @@ switch (mode)
     case "cursor": CursorThroughput.Run(); return 0;
     case "conv-peak": ConvPeak(); break;
     case "dcgan-epoch": DcganEpoch.Run(args.Length > 2 ? args[2] : "../shared/data/mnist", threads); return 0;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | sine-seeds | quality-variants | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (fit | make-generator | sine-seeds | quality-variants | quality-peer | fuzz | op-overhead | mlp-step | blas | cursor | dcgan-epoch)"); return 2;
 }
 return 0;
 

@@ -33,7 +33,8 @@ internal static class QualityVariants
                     "swissroll" => SwissRoll(ml, seed, variant),
                     "mnist-mlp" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(Mlp(), seed, variant))),
                     "dcgan" => Digits(ml, digits, classifier, ml.Gan().Trainers.Dcgan(Configure(new DcganOptions { Epochs = 5 }, seed, variant))),
-                    _ => throw new ArgumentException($"unknown workload '{workload}' (swissroll | mnist-mlp | dcgan)"),
+                    "ring" or "grid" => Mixture(ml, MixtureData(ml, workload, seed), seed, variant),
+                    _ => throw new ArgumentException($"unknown workload '{workload}' (swissroll | mnist-mlp | dcgan | ring | grid)"),
                 };
                 scores["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
                 Console.WriteLine(JsonSerializer.Serialize(new { workload, seed, variant, scores }));
@@ -43,14 +44,14 @@ internal static class QualityVariants
     }
 
     // The lecture's MNIST MLP GAN (seed 004) at 30 epochs of the test digits instead of 300 of the training set.
-    private static VanillaGanOptions Mlp()
+    internal static VanillaGanOptions Mlp()
     {
         var options = GanPresets.LectureGan();
         options.Epochs = 30;
         return options;
     }
 
-    private static T Configure<T>(T options, int seed, string variant) where T : GanTrainerOptions
+    internal static T Configure<T>(T options, int seed, string variant) where T : GanTrainerOptions
     {
         options.Seed = seed;
         options.Threads = 2; // one thread count for every variant: thread counts change rounding too
@@ -61,6 +62,10 @@ internal static class QualityVariants
             switch (setting.Split('='))
             {
                 case ["bfloat16"]: options.Precision = GanPrecision.BFloat16; break;
+                case ["pacgan-networks"]: // PacGAN's 2-D networks (maxout D approximated by LeakyReLU): G 4x400 ReLU + BatchNorm, D 3x200
+                    options.Generator = PacGanGenerator(options.LatentDimension, 2);
+                    options.Discriminator = NetworkSpec.Mlp(new long[] { 2 * options.Packing, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2));
+                    break;
                 case ["average", var decay]: options.GeneratorAverageDecay = double.Parse(decay, CultureInfo.InvariantCulture); break;
                 case [var name, var value]: Set(options, name, value); break;
                 default: throw new ArgumentException($"unknown variant '{variant}' (baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...])");
@@ -69,21 +74,68 @@ internal static class QualityVariants
         return options;
     }
 
+    private static NetworkSpec PacGanGenerator(int latent, int features)
+    {
+        var layers = new List<LayerSpec>();
+        long width = latent;
+        for (var i = 0; i < 4; i++)
+        {
+            layers.AddRange(new[] { LayerSpec.Linear(width, 400), LayerSpec.BatchNorm1d(400), LayerSpec.ReLU() });
+            width = 400;
+        }
+        layers.Add(LayerSpec.Linear(width, features));
+        layers.Add(LayerSpec.Tanh());
+        return new NetworkSpec(layers);
+    }
+
     private static void Set(GanTrainerOptions options, string name, string value)
     {
         var property = options.GetType().GetProperty(name) ?? throw new ArgumentException($"{options.GetType().Name} has no option '{name}'.");
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        object parsed = type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        object parsed = type.IsEnum ? Enum.Parse(type, value, ignoreCase: true)
+            : type == typeof(int[]) ? value.Split(':').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() // HiddenLayers=400:400:400
+            : Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
         property.SetValue(options, parsed);
     }
 
     private static Dictionary<string, double> SwissRoll(MLContext ml, int seed, string variant)
     {
-        var data = ml.Gan().Datasets.SwissRoll(10_000, seed);
+        var data = SwissRollData(ml, seed);
         using var model = ml.Gan().Trainers.Vanilla(Configure(GanPresets.SwissRollHomework(), seed, variant)).Fit(data);
-        var fake = GanPlots.Points(model.Generate(2000, seed: 7));
+        return SwissRollScores(data, model.Generate(2000, seed: 7), ml.Gan().Evaluate(model, data));
+    }
+
+    // The mixtures of issue 8 (VEEGAN/PacGAN protocol): VanillaGanOptions defaults, 50 epochs of 10,000 points.
+    private static Dictionary<string, double> Mixture(MLContext ml, (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) mixture, int seed, string variant)
+    {
+        var (data, modes, standardDeviation) = mixture;
+        using var model = ml.Gan().Trainers.Vanilla(Configure(new VanillaGanOptions { Epochs = 50 }, seed, variant)).Fit(data);
+        return MixtureScores(ml.Gan().Evaluate(model, data, MixtureEvaluation(modes, standardDeviation)));
+    }
+
+    private static Dictionary<string, double> Digits(MLContext ml, IDataView digits, GanImageClassifier classifier, IEstimator<GanGenerator> trainer)
+    {
+        using var model = trainer.Fit(digits);
+        return DigitScores(ml.Gan().Evaluate(model, digits, new GanEvaluationOptions { ImageClassifier = classifier }));
+    }
+
+    // The workloads' data and scores, shared with the PyTorch comparison (QualityPeer).
+    internal static IDataView SwissRollData(MLContext ml, int seed) => ml.Gan().Datasets.SwissRoll(10_000, seed);
+
+    internal static (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) MixtureData(MLContext ml, string workload, int seed) => workload switch
+    {
+        "ring" => (ml.Gan().Datasets.GaussianRing(10_000, seed, standardDeviation: 0.01), GanDatasets.GaussianRingModes(), 0.01),
+        "grid" => (ml.Gan().Datasets.GaussianGrid(10_000, seed, standardDeviation: 0.05), GanDatasets.GaussianGridModes(), 0.05),
+        _ => throw new ArgumentException($"'{workload}' is not a mixture (ring | grid)"),
+    };
+
+    internal static GanEvaluationOptions MixtureEvaluation(IReadOnlyList<float[]> modes, double standardDeviation) =>
+        new() { Modes = modes, ModeStandardDeviation = standardDeviation };
+
+    internal static Dictionary<string, double> SwissRollScores(IDataView data, IDataView generated, GanMetrics metrics)
+    {
+        var fake = GanPlots.Points(generated);
         var real = GanPlots.Points(data).Take(2000).ToList();
-        var metrics = ml.Gan().Evaluate(model, data);
         return new Dictionary<string, double>
         {
             ["on_roll_within_0.05"] = Math.Round(ToyMetrics.SwissRollPrecision(fake), 4),
@@ -93,22 +145,25 @@ internal static class QualityVariants
         };
     }
 
-    private static Dictionary<string, double> Digits(MLContext ml, IDataView digits, GanImageClassifier classifier, IEstimator<GanGenerator> trainer)
+    internal static Dictionary<string, double> MixtureScores(GanMetrics metrics) => new()
     {
-        using var model = trainer.Fit(digits);
-        var metrics = ml.Gan().Evaluate(model, digits, new GanEvaluationOptions { ImageClassifier = classifier });
-        return new Dictionary<string, double>
-        {
-            ["fid_mnist"] = Math.Round(metrics.Images!.FrechetDistance, 1),
-            ["digits_covered"] = metrics.Images.ClassesCovered,
-            ["class_kl"] = Math.Round(metrics.Images.ClassKl, 3),
-            ["coverage"] = Math.Round(metrics.Coverage, 3),
-            ["recall"] = Math.Round(metrics.Recall, 3),
-            // Which digits are under-produced: each class's generated share over its real share (covered at >= 0.5).
-            ["least_class"] = LeastProduced(metrics.Images).Class,
-            ["least_class_share"] = Math.Round(LeastProduced(metrics.Images).Ratio, 2),
-        };
-    }
+        ["modes_covered"] = metrics.Modes!.Covered,
+        ["high_quality"] = Math.Round(metrics.Modes.HighQuality, 4),
+        ["reverse_kl"] = Math.Round(metrics.Modes.ReverseKl, 4),
+        ["recall"] = Math.Round(metrics.Recall, 4),
+    };
+
+    internal static Dictionary<string, double> DigitScores(GanMetrics metrics) => new()
+    {
+        ["fid_mnist"] = Math.Round(metrics.Images!.FrechetDistance, 1),
+        ["digits_covered"] = metrics.Images.ClassesCovered,
+        ["class_kl"] = Math.Round(metrics.Images.ClassKl, 3),
+        ["coverage"] = Math.Round(metrics.Coverage, 3),
+        ["recall"] = Math.Round(metrics.Recall, 3),
+        // Which digits are under-produced: each class's generated share over its real share (covered at >= 0.5).
+        ["least_class"] = LeastProduced(metrics.Images).Class,
+        ["least_class_share"] = Math.Round(LeastProduced(metrics.Images).Ratio, 2),
+    };
 
     private static (int Class, double Ratio) LeastProduced(ImageMetrics images) =>
         images.ClassHistogram.Select((share, k) => (k, share / Math.Max(1e-12, images.RealClassHistogram[k]))).MinBy(c => c.Item2);
