@@ -109,7 +109,7 @@ public static class ImageEstimatorsCatalog
             offsetImage, scaleImage, outputAsFloatArray));
 
     /// <summary>Converts a vector into an image of <paramref name="imageHeight"/> x <paramref name="imageWidth"/>: pixel = value * scaleImage - offsetImage.</summary>
-    public static TrivialImageEstimator<VectorToImageConvertingTransformer> ConvertToImage(this TransformsCatalog catalog, string outputColumnName, int imageHeight, int imageWidth,
+    public static TrivialImageEstimator<VectorToImageConvertingTransformer> ConvertToImage(this TransformsCatalog catalog, int imageHeight, int imageWidth, string outputColumnName,
                                                                                            string? inputColumnName = null,
                                                                                            ImagePixelExtractingEstimator.ColorBits colorsPresent = ImagePixelExtractingEstimator.ColorBits.Rgb,
                                                                                            ImagePixelExtractingEstimator.ColorsOrder orderOfColors = ImagePixelExtractingEstimator.ColorsOrder.ARGB,

@@ -229,7 +229,7 @@ public sealed class ImageTests
     {
         var ml = new MLContext();
         var data = ml.Data.LoadFromEnumerable(new[] { new Vector4 { Values = new[] { 0f, 0.5f, 1f, 0.25f } } });
-        var pipeline = ml.Transforms.ConvertToImage("Image", 2, 2, "Values", colorsPresent: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 255)
+        var pipeline = ml.Transforms.ConvertToImage(2, 2, "Image", "Values", colorsPresent: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 255)
             .Append(ml.Transforms.ExtractPixels("Back", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 1 / 255f));
         var back = ViewReader.Vectors<float>(pipeline.Fit(data).Transform(data), "Back").Single();
         back.Should().HaveCount(4);

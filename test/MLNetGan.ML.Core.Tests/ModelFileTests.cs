@@ -53,7 +53,7 @@ public sealed class ModelFileTests
         "tokey" => ml.Transforms.Conversion.MapValueToKey("Key", "Label"),
         "keytovalue" => ml.Transforms.Conversion.MapValueToKey("Key", "Label").Append(ml.Transforms.Conversion.MapKeyToValue("Back", "Key")),
         "custom" => ml.Transforms.CustomMapping(new SumFactory().GetMapping(), "sum-of-a-and-b"),
-        "image" => ml.Transforms.ConvertToImage("Image", 2, 2, "Pixels", colorsPresent: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 255)
+        "image" => ml.Transforms.ConvertToImage(2, 2, "Image", "Pixels", colorsPresent: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 255)
             .Append(ml.Transforms.ConvertToGrayscale("Gray", "Image"))
             .Append(ml.Transforms.ResizeImages("Big", 4, 4, "Gray"))
             .Append(ml.Transforms.ExtractPixels("Out", "Big", scaleImage: 1 / 255f)),

@@ -109,9 +109,12 @@ public sealed class DataOperationsCatalog
     }
 
     /// <summary>
-    /// Splits rows into train and test: each row goes to test with probability <paramref name="testFraction"/>,
-    /// decided by a hash of its position and the seed (or of <paramref name="samplingKeyColumnName"/>'s value,
-    /// so that rows sharing a key stay together).
+    /// Splits rows into train and test, as ML.NET does. Without <paramref name="samplingKeyColumnName"/>, each row
+    /// goes to test with probability <paramref name="testFraction"/>, decided by a hash of its position and the seed.
+    /// A Single or Double key column is used as a position itself: scaled by its largest magnitude (unless it is
+    /// already normalized), rows in [0, <paramref name="testFraction"/>) go to test and the rest to train, so the split
+    /// is the same on every run; a key-typed column places key k of n at (k - 0.5) / n. Rows whose value is missing
+    /// (NaN, key 0) are in neither set. Other column types are hashed with the seed, so rows sharing a value stay together.
     /// </summary>
     public TrainTestData TrainTestSplit(IDataView data, double testFraction = 0.1, string? samplingKeyColumnName = null, int? seed = null)
     {
@@ -123,11 +126,65 @@ public sealed class DataOperationsCatalog
             bool IsTest(long position) => Unit(Mix((ulong)position ^ (salt << 32))) < testFraction;
             return new TrainTestData(new PositionFilterView(data, p => !IsTest(p)), new PositionFilterView(data, IsTest));
         }
+        var column = data.Schema[samplingKeyColumnName];
+        if (column.Type == NumberDataViewType.Single || column.Type == NumberDataViewType.Double || column.Type is KeyDataViewType { Count: > 0 })
+        {
+            var positions = RangePositions(data, column);
+            return new TrainTestData(
+                new PositionFilterView(data, p => positions.Value[(int)p] is var v && (v < 0 || v >= testFraction)),
+                new PositionFilterView(data, p => positions.Value[(int)p] is >= 0 and var v && v < testFraction));
+        }
         var keys = KeyHashes(data, samplingKeyColumnName);
         return new TrainTestData(
             new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) >= testFraction),
             new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) < testFraction));
     }
+
+    /// <summary>
+    /// Each row's place on ML.NET's range-filter scale: numbers divided by the column's largest magnitude (zero stays
+    /// zero, as min-max normalization with ensureZeroUntouched does) unless the column is normalized already; key k of
+    /// n at (k - 0.5) / n; NaN for a missing value, which neither range accepts.
+    /// </summary>
+    private static Lazy<double[]> RangePositions(IDataView data, DataViewSchema.Column column) => new(() =>
+    {
+        var values = new List<double>();
+        using var cursor = data.GetRowCursor(new[] { column });
+        if (column.Type is KeyDataViewType key)
+        {
+            var read = KeyValues.Reader(cursor, column);
+            while (cursor.MoveNext())
+            {
+                var k = read();
+                values.Add(k == 0 || k > key.Count ? double.NaN : (k - 0.5) / key.Count);
+            }
+            return values.ToArray();
+        }
+        if (column.Type == NumberDataViewType.Single)
+        {
+            var getter = cursor.GetGetter<float>(column);
+            float v = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref v);
+                values.Add(v);
+            }
+        }
+        else
+        {
+            var getter = cursor.GetGetter<double>(column);
+            double v = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref v);
+                values.Add(v);
+            }
+        }
+        if (column.IsNormalized()) return values.ToArray();
+        var largest = values.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        var scale = largest > 0 ? 1 / largest : 1;
+        return values.Select(v => v * scale).ToArray();
+    });
+
 
     private static Lazy<ulong[]> KeyHashes(IDataView data, string column)
     {
@@ -161,27 +218,20 @@ public sealed class DataOperationsCatalog
 
     /// <summary>Loads a delimited text file into the members of <typeparamref name="TInput"/> marked with <see cref="LoadColumnAttribute"/>.</summary>
     public IDataView LoadFromTextFile<TInput>(string path, char separatorChar = '\t', bool hasHeader = false, bool allowQuoting = false,
-                                              bool trimWhitespace = false, bool allowSparse = false)
+                                              bool trimWhitespace = false, bool allowSparse = false) =>
+        LoadFromTextFile(path, TextLoader.ColumnsOf<TInput>(), separatorChar, hasHeader, allowQuoting, trimWhitespace, allowSparse);
+
+    /// <summary>
+    /// Loads a delimited text file with <paramref name="options"/>; when they name no columns (or are null), the columns,
+    /// separator and header come from the schema comment <see cref="SaveAsText"/> writes with <c>schema: true</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException">No columns are given and the file has no schema comment.</exception>
+    /// <exception cref="FormatException">The schema comment is malformed (the line is named).</exception>
+    public IDataView LoadFromTextFile(string path, TextLoader.Options? options = null)
     {
-        var definition = SchemaDefinition.Create(typeof(TInput), SchemaDefinition.Direction.Write);
-        var columns = new List<TextLoader.Column>();
-        foreach (var c in definition)
-        {
-            var load = c.Member!.GetCustomAttributes(typeof(LoadColumnAttribute), false).Cast<LoadColumnAttribute>().FirstOrDefault()
-                ?? throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName} needs [LoadColumn] (or [NoColumn]) to be loaded from text.");
-            var ranges = load.Sources.Select(s => new TextLoader.Range(s.Min, s.Max)).ToArray();
-            var item = c.ColumnType.GetItemType();
-            var column = new TextLoader.Column(c.ColumnName, TextLoader.KindOf(item is KeyDataViewType ? NumberDataViewType.UInt32 : item), ranges);
-            if (item is KeyDataViewType key) column.KeyCount = new KeyCount(key.Count);
-            var isVector = c.ColumnType is VectorDataViewType;
-            var width = ranges.Sum(r => r.Max - r.Min + 1);
-            if (isVector != (ranges.Length > 1 || width > 1) && !(isVector && width == 1))
-            {
-                throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName}: [LoadColumn] selects {width} field(s) but the member is {(isVector ? "a vector" : "a scalar")}.");
-            }
-            columns.Add(column);
-        }
-        return LoadFromTextFile(path, columns.ToArray(), separatorChar, hasHeader, allowQuoting, trimWhitespace, allowSparse);
+        ArgumentNullException.ThrowIfNull(path);
+        return new TextLoader(options).Load(path);
     }
 
     /// <summary>Loads a delimited text file with the given columns.</summary>
@@ -190,18 +240,15 @@ public sealed class DataOperationsCatalog
                                       bool allowQuoting = false, bool trimWhitespace = false, bool allowSparse = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (allowSparse) throw new NotSupportedException("Sparse text input is not supported (see docs/mlnet-compatibility.md).");
-        return new TextDataView(path, new TextLoader.Options
-        {
-            Separators = new[] { separatorChar },
-            HasHeader = hasHeader,
-            AllowQuoting = allowQuoting,
-            TrimWhitespace = trimWhitespace,
-            Columns = columns,
-        });
+        return TextLoader.Create(columns, separatorChar, hasHeader, allowQuoting, trimWhitespace, allowSparse).Load(path);
     }
 
-    /// <summary>Writes <paramref name="data"/> as delimited text: an optional header of column names (vectors as Name.0, Name.1, ...).</summary>
+    /// <summary>
+    /// Writes <paramref name="data"/> as delimited text: with <paramref name="schema"/>, ML.NET's schema comment
+    /// (<c>#@ TextLoader{ ... }</c>, which <see cref="LoadFromTextFile(string, TextLoader.Options?)"/> reads back without
+    /// being told the columns), then an optional header of column names (vectors as Name.0, Name.1, ...), then the
+    /// rows. Key columns are written as 0-based indices (an empty field for the missing key), as ML.NET writes them.
+    /// </summary>
     public void SaveAsText(IDataView data, Stream stream, char separatorChar = '\t', bool headerRow = true, bool schema = true,
                            bool keepHidden = false, bool forceDense = false)
     {
@@ -212,7 +259,10 @@ public sealed class DataOperationsCatalog
         if (unsupported.Name is not null) throw new ArgumentOutOfRangeException(nameof(data), $"Column '{unsupported.Name}' of type {unsupported.Type} cannot be saved as text.");
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         var separator = separatorChar.ToString();
-        if (schema) writer.WriteLine("#@ columns: " + string.Join("; ", columns.Select(c => $"{c.Name}:{c.Type}")));
+        if (schema)
+        {
+            foreach (var line in TextSchemaComment.Lines(columns, separatorChar, headerRow)) writer.WriteLine(line);
+        }
         if (headerRow)
         {
             writer.WriteLine(string.Join(separator, columns.SelectMany(c => c.Type is VectorDataViewType { Size: > 0 } v
@@ -243,10 +293,18 @@ internal static class TextFormat
 
     internal static Func<string> Formatter(DataViewRow row, DataViewSchema.Column column, char separator = '\t')
     {
+        if (column.Type is KeyDataViewType) return KeyIndexFormatter(row, column);
         var item = column.Type.GetItemType().RawType;
         var method = typeof(TextFormat).GetMethod(column.Type is VectorDataViewType ? nameof(VectorFormatter) : nameof(ScalarFormatter),
             System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(item);
         return (Func<string>)method.Invoke(null, new object[] { row, column, separator })!;
+    }
+
+    // A key as ML.NET writes it in text: its 0-based index, or nothing for the missing key 0.
+    private static Func<string> KeyIndexFormatter(DataViewRow row, DataViewSchema.Column column)
+    {
+        var read = KeyValues.Reader(row, column);
+        return () => read() is var key && key == 0 ? "" : (key - 1).ToString(CultureInfo.InvariantCulture);
     }
 
     private static Func<string> ScalarFormatter<T>(DataViewRow row, DataViewSchema.Column column, char separator)

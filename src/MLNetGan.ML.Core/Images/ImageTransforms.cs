@@ -286,8 +286,7 @@ public sealed class ImageGrayscalingTransformer : ImageTransformerBase
             for (var i = 0; i < image.Width * image.Height; i++)
             {
                 var (r, g, b, a) = image.Pixel(i);
-                // ITU-R BT.601 luma weights.
-                var gray = (byte)Math.Round(0.299 * r + 0.587 * g + 0.114 * b);
+                var gray = MLImage.GrayLevel(r, g, b);
                 pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = gray;
                 pixels[4 * i + 3] = a;
             }

@@ -109,6 +109,12 @@ public sealed class MLImage : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The gray level ML.NET gives a color (its grayscale transform and gray image files): 0.3 red + 0.59 green +
+    /// 0.11 blue in single precision, rounded half away from zero, so pure red is 77 and pure blue 28.
+    /// </summary>
+    internal static byte GrayLevel(byte r, byte g, byte b) => (byte)MathF.Round(0.3f * r + 0.59f * g + 0.11f * b, MidpointRounding.AwayFromZero);
+
     /// <summary>The red, green, blue and alpha bytes of pixel <paramref name="index"/> (row-major).</summary>
     public (byte R, byte G, byte B, byte A) Pixel(int index)
     {

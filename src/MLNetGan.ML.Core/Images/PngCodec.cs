@@ -382,7 +382,7 @@ internal static class PnmCodec
         for (var i = 0; i < image.Width * image.Height; i++)
         {
             var (r, g, b, _) = image.Pixel(i);
-            if (gray) output.WriteByte((byte)Math.Round(0.299 * r + 0.587 * g + 0.114 * b));
+            if (gray) output.WriteByte(MLImage.GrayLevel(r, g, b));
             else
             {
                 output.WriteByte(r);

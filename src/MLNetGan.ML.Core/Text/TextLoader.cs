@@ -32,9 +32,74 @@ public enum DataKind : byte
     Boolean = 12,
 }
 
-/// <summary>Reads delimited text files (CSV, TSV) lazily: every cursor streams the file again.</summary>
+/// <summary>
+/// Reads delimited text files (CSV, TSV) lazily: every cursor streams the file again. Made by
+/// <c>ml.Data.CreateTextLoader(...)</c>; <see cref="Load"/> gives the view of one file.
+/// </summary>
 public sealed class TextLoader
 {
+    private readonly Options? options;
+
+    internal TextLoader(Options? options) => this.options = options;
+
+    internal static TextLoader Create(Column[] columns, char separatorChar, bool hasHeader, bool allowQuoting, bool trimWhitespace, bool allowSparse)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (allowSparse) throw new NotSupportedException("Sparse text input is not supported (see docs/mlnet-compatibility.md).");
+        return new TextLoader(new Options
+        {
+            Separators = new[] { separatorChar },
+            HasHeader = hasHeader,
+            AllowQuoting = allowQuoting,
+            TrimWhitespace = trimWhitespace,
+            Columns = columns,
+        });
+    }
+
+    /// <summary>
+    /// The rows of the file at <paramref name="path"/>, read lazily. A loader whose options name no columns takes the
+    /// columns, separator and header from the file's ML.NET schema comment (<c>SaveAsText(schema: true)</c>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException">No columns are given and the file has no schema comment.</exception>
+    /// <exception cref="FormatException">The schema comment is malformed (the line is named).</exception>
+    public IDataView Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Text file '{path}' does not exist.", path);
+        var effective = options is { Columns.Length: > 0 } ? options
+            : TextSchemaComment.Read(path) ?? throw new ArgumentException(
+                $"No columns were given and '{path}' does not start with a schema comment ('#@ TextLoader{{', written by SaveAsText(schema: true)); " +
+                "name the columns in TextLoader.Options.Columns.", nameof(path));
+        return new TextDataView(path, effective);
+    }
+
+    /// <summary>The columns the members of <typeparamref name="TInput"/> marked with <see cref="LoadColumnAttribute"/> describe.</summary>
+    internal static Column[] ColumnsOf<TInput>()
+    {
+        var definition = SchemaDefinition.Create(typeof(TInput), SchemaDefinition.Direction.Write);
+        var columns = new List<Column>();
+        foreach (var c in definition)
+        {
+            var load = c.Member!.GetCustomAttributes(typeof(LoadColumnAttribute), false).Cast<LoadColumnAttribute>().FirstOrDefault()
+                ?? throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName} needs [LoadColumn] (or [NoColumn]) to be loaded from text.");
+            var ranges = load.Sources.Select(s => new Range(s.Min, s.Max)).ToArray();
+            var item = c.ColumnType.GetItemType();
+            var isVector = c.ColumnType is VectorDataViewType;
+            var width = ranges.Sum(r => r.Max - r.Min + 1);
+            if (isVector != (ranges.Length > 1 || width > 1) && !(isVector && width == 1))
+            {
+                throw new InvalidOperationException($"Member {typeof(TInput).Name}.{c.MemberName}: [LoadColumn] selects {width} field(s) but the member is {(isVector ? "a vector" : "a scalar")}.");
+            }
+            columns.Add(new Column(c.ColumnName, KindOf(item is KeyDataViewType ? NumberDataViewType.UInt32 : item), ranges)
+            {
+                KeyCount = item is KeyDataViewType key ? new KeyCount(key.Count) : null,
+                ForceVector = isVector,
+            });
+        }
+        return columns.ToArray();
+    }
+
     /// <summary>A column to load: a name, a kind, and the source field(s).</summary>
     public sealed class Column
     {
@@ -58,8 +123,10 @@ public sealed class TextLoader
         public DataKind DataKind { get; set; }
         /// <summary>Source fields.</summary>
         public Range[] Source { get; set; }
-        /// <summary>Key count, when the column is a key.</summary>
+        /// <summary>Key count, when the column is a key. Key fields hold 0-based indices, as ML.NET writes them: "0" is the first key.</summary>
         public KeyCount? KeyCount { get; set; }
+        /// <summary>A vector even when it reads one field (a schema comment's <c>3-3</c>).</summary>
+        internal bool ForceVector { get; init; }
     }
 
     /// <summary>An inclusive range of source fields.</summary>
@@ -118,7 +185,7 @@ public sealed class TextLoader
                 _ => throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported kind {column.DataKind}."),
             };
         var width = column.Source.Sum(r => r.Max - r.Min + 1);
-        var isVector = column.Source.Length > 1 || column.Source[0].Max > column.Source[0].Min;
+        var isVector = column.ForceVector || column.Source.Length > 1 || column.Source[0].Max > column.Source[0].Min;
         return isVector ? new VectorDataViewType(item, width) : item;
     }
 
@@ -180,6 +247,25 @@ public sealed class TextLoader
 
     private static string Finish(StringBuilder field, Options options, bool quoted) =>
         options.TrimWhitespace && !quoted ? field.ToString().Trim() : field.ToString();
+
+    /// <summary>
+    /// Parses a key field: a 0-based index i becomes key i + 1; empty, "?" or an index beyond <paramref name="count"/>
+    /// is the missing key 0.
+    /// </summary>
+    internal static T ParseKey<T>(string text, ulong? count, string column, int lineNumber, string path)
+    {
+        var s = text.Trim();
+        ulong key = 0;
+        if (s.Length > 0 && s != "?")
+        {
+            if (!ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                throw new FormatException($"{path}:{lineNumber}: key column '{column}' cannot parse '{text}' as a 0-based key index.");
+            }
+            key = count is { } n && index >= n ? 0 : index + 1;
+        }
+        return (T)Convert.ChangeType(key, typeof(T), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Parses one field into <typeparamref name="T"/>; empty, "?" and "NaN" are missing (NaN for floats, default otherwise).</summary>
     internal static T Parse<T>(string text, string column, int lineNumber, string path)
@@ -258,8 +344,14 @@ internal sealed class TextDataView : IDataView
             reader = new StreamReader(view.path, Encoding.UTF8);
             if (view.options.HasHeader)
             {
-                reader.ReadLine();
-                lineNumber++;
+                // The header is the first line after an ML.NET schema comment, if the file has one.
+                string? line;
+                do
+                {
+                    line = reader.ReadLine();
+                    lineNumber++;
+                }
+                while (line is not null && line.StartsWith("#@", StringComparison.Ordinal));
             }
         }
 
@@ -294,6 +386,10 @@ internal sealed class TextDataView : IDataView
                 return (ValueGetter<TValue>)method.Invoke(this, new object[] { spec })!;
             }
             var index = spec.Source[0].Min;
+            if (spec.KeyCount is { } keyCount)
+            {
+                return (ref TValue value) => value = TextLoader.ParseKey<TValue>(Field(index, spec.Name), keyCount.Count, spec.Name, lineNumber, view.path);
+            }
             return (ref TValue value) => value = TextLoader.Parse<TValue>(Field(index, spec.Name), spec.Name, lineNumber, view.path);
         }
 
@@ -303,7 +399,13 @@ internal sealed class TextDataView : IDataView
             return (ref VBuffer<T> value) =>
             {
                 var editor = VBufferEditor.Create(ref value, indices.Length);
-                for (var i = 0; i < indices.Length; i++) editor.Values[i] = TextLoader.Parse<T>(Field(indices[i], spec.Name), spec.Name, lineNumber, view.path);
+                for (var i = 0; i < indices.Length; i++)
+                {
+                    var field = Field(indices[i], spec.Name);
+                    editor.Values[i] = spec.KeyCount is { } keyCount
+                        ? TextLoader.ParseKey<T>(field, keyCount.Count, spec.Name, lineNumber, view.path)
+                        : TextLoader.Parse<T>(field, spec.Name, lineNumber, view.path);
+                }
                 value = editor.Commit();
             };
         }

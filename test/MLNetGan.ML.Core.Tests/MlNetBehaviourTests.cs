@@ -1,0 +1,174 @@
+// Behaviour ML.NET documents for APIs we implement (issue 10's first list): programs written from ML.NET's API
+// reference, asserting the values, names, types and exceptions it documents.
+using Microsoft.ML.Transforms.Image;
+
+namespace MLNetGan.ML.Core.Tests;
+
+public sealed class MlNetBehaviourTests
+{
+    private sealed class Measurement
+    {
+        public float Size { get; set; }
+    }
+
+    private sealed class Reading
+    {
+        public double Value { get; set; }
+    }
+
+    [Fact]
+    public void TrainTestSplit_on_a_float_column_puts_the_rows_below_the_fraction_of_its_largest_value_in_test_on_every_run()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 1000).Select(i => new Measurement { Size = i }).ToList());
+        var first = ml.Data.TrainTestSplit(data, testFraction: 0.2, samplingKeyColumnName: "Size", seed: 1);
+        var second = ml.Data.TrainTestSplit(data, testFraction: 0.2, samplingKeyColumnName: "Size", seed: 99);
+
+        // Scaled by the largest magnitude (999): 199/999 < 0.2 <= 200/999.
+        ViewReader.Column<float>(first.TestSet, "Size").Should().Equal(Enumerable.Range(0, 200).Select(i => (float)i));
+        ViewReader.Column<float>(first.TrainSet, "Size").Should().Equal(Enumerable.Range(200, 800).Select(i => (float)i));
+        ViewReader.Column<float>(second.TestSet, "Size").Should().Equal(ViewReader.Column<float>(first.TestSet, "Size"), "the split does not depend on the seed");
+    }
+
+    [Fact]
+    public void TrainTestSplit_on_a_double_column_keeps_zero_at_zero_sends_negatives_to_train_and_drops_missing_values()
+    {
+        var ml = new MLContext(seed: 3);
+        var values = new[] { -4.0, 0.0, 1.0, 3.0, 4.0, double.NaN };
+        var data = ml.Data.LoadFromEnumerable(values.Select(v => new Reading { Value = v }).ToList());
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.5, samplingKeyColumnName: "Value");
+
+        // Scale 1/4: -1, 0, 0.25, 0.75, 1, NaN. Test is [0, 0.5); NaN is in neither range.
+        ViewReader.Column<double>(split.TestSet, "Value").Should().Equal(0.0, 1.0);
+        ViewReader.Column<double>(split.TrainSet, "Value").Should().Equal(-4.0, 3.0, 4.0);
+    }
+
+    private sealed class Grouped
+    {
+        [KeyType(2)]
+        public uint Group { get; set; }
+    }
+
+    [Fact]
+    public void TrainTestSplit_on_a_key_column_places_key_k_of_n_at_k_minus_half_over_n()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(new uint[] { 1, 2, 1, 2, 0 }.Select(k => new Grouped { Group = k }).ToList());
+        var half = ml.Data.TrainTestSplit(data, testFraction: 0.5, samplingKeyColumnName: "Group");
+        ViewReader.Column<uint>(half.TestSet, "Group").Should().Equal(1u, 1u);      // 0.25 < 0.5
+        ViewReader.Column<uint>(half.TrainSet, "Group").Should().Equal(2u, 2u);     // 0.75; the missing key 0 is in neither
+        var small = ml.Data.TrainTestSplit(data, testFraction: 0.2, samplingKeyColumnName: "Group");
+        ViewReader.Column<uint>(small.TestSet, "Group").Should().BeEmpty("with two groups, both sit above 0.2");
+    }
+
+    [Fact]
+    public void ConvertToGrayscale_weights_red_green_and_blue_as_ml_net_does()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-gray-");
+        try
+        {
+            // Pure red, green, blue and white pixels in a 4x1 image.
+            var pixels = new byte[] { 255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255 };
+            MLImage.CreateFromPixels(4, 1, MLPixelFormat.Rgba32, pixels).Save(Path.Combine(folder.FullName, "rgbw.png"));
+            var ml = new MLContext();
+            var data = ml.Data.LoadFromEnumerable(new[] { new ImagePath { Path = "rgbw.png" } });
+            var gray = ml.Transforms.LoadImages("Image", folder.FullName, "Path")
+                .Append(ml.Transforms.ResizeImages("Sized", imageWidth: 4, imageHeight: 1, inputColumnName: "Image"))
+                .Append(ml.Transforms.ConvertToGrayscale("Gray", "Sized"))
+                .Append(ml.Transforms.ExtractPixels("Pixels", "Gray", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red))
+                .Fit(data).Transform(data);
+            ViewReader.Vectors<float>(gray, "Pixels").Single().Should().Equal(77f, 150f, 28f, 255f);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed class ImagePath
+    {
+        public string Path { get; set; } = "";
+    }
+
+    private sealed class Row
+    {
+        public float Price { get; set; }
+        [VectorType(3)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+        public string Name { get; set; } = "";
+        public bool Sold { get; set; }
+        [KeyType(4)]
+        public uint Region { get; set; }
+    }
+
+    private static readonly Row[] Rows =
+    {
+        new() { Price = 1.5f, Features = new[] { 1f, 2f, 3f }, Name = "a\tb", Sold = true, Region = 1 },
+        new() { Price = -2f, Features = new[] { 0f, 0.25f, 1e-7f }, Name = "c", Sold = false, Region = 4 },
+        new() { Price = 3f, Features = new[] { 5f, 6f, 7f }, Name = "", Sold = true, Region = 0 },
+    };
+
+    [Fact]
+    public void SaveAsText_with_schema_reads_back_through_LoadFromTextFile_without_columns()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(Rows);
+        var path = ViewReader.TempFile(".tsv");
+        try
+        {
+            using (var stream = File.Create(path)) ml.Data.SaveAsText(data, stream, schema: true);
+            File.ReadLines(path).Take(9).Should().Equal(
+                "#@ TextLoader{", "#@   header+", "#@   sep=tab", "#@   col=Price:R4:0", "#@   col=Features:R4:1-3", "#@   col=Name:TX:4",
+                "#@   col=Sold:BL:5", "#@   col=Region:U4[0-3]:6", "#@ }");
+            File.ReadLines(path).ElementAt(10).Split('\t')[^1].Should().Be("0", "key 1 is written as its 0-based index");
+
+            var back = ml.Data.LoadFromTextFile(path);
+            back.Schema.Select(c => (c.Name, c.Type)).Should().Equal(data.Schema.Select(c => (c.Name, c.Type)));
+            ml.Data.CreateEnumerable<Row>(back, reuseRowObject: false).Should().BeEquivalentTo(Rows);
+
+            var viaLoader = ml.Data.CreateTextLoader(new TextLoader.Options()).Load(path);
+            ViewReader.Column<uint>(viaLoader, "Region").Should().Equal(1u, 4u, 0u);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class Labelled
+    {
+        [LoadColumn(0)]
+        public float Value { get; set; }
+        [LoadColumn(1), KeyType(3)]
+        public uint Label { get; set; }
+    }
+
+    [Fact]
+    public void CreateTextLoader_loads_files_and_reads_key_fields_as_zero_based_indices()
+    {
+        var ml = new MLContext();
+        var path = ViewReader.TempFile(".csv");
+        try
+        {
+            File.WriteAllLines(path, new[] { "Value,Label", "0.5,0", "1.5,2", "2.5,?", "3.5,7" });
+            var columns = new[] { new TextLoader.Column("Value", DataKind.Single, 0), new TextLoader.Column("Label", DataKind.UInt32, 1) { KeyCount = new KeyCount(3) } };
+            var loader = ml.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true);
+            var view = loader.Load(path);
+            ViewReader.Column<float>(view, "Value").Should().Equal(0.5f, 1.5f, 2.5f, 3.5f);
+            ViewReader.Column<uint>(view, "Label").Should().Equal(new uint[] { 1, 3, 0, 0 }, "index i is key i + 1; '?' and indices beyond the count are missing");
+            view.Schema["Label"].Type.Should().Be(new KeyDataViewType(typeof(uint), 3));
+
+            var typed = ml.Data.CreateTextLoader<Labelled>(separatorChar: ',', hasHeader: true).Load(path);
+            ml.Data.CreateEnumerable<Labelled>(typed, reuseRowObject: false).Select(r => r.Label).Should().Equal(1u, 3u, 0u, 0u);
+
+            var noColumns = () => ml.Data.LoadFromTextFile(path);
+            noColumns.Should().Throw<ArgumentException>().WithMessage("*no columns were given*schema comment*");
+            var missing = () => loader.Load(path + ".absent");
+            missing.Should().Throw<FileNotFoundException>();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
