@@ -65,6 +65,19 @@ public static class ConversionsExtensionsCatalog
         return new(outputColumnName, inputColumnName ?? outputColumnName, maximumNumberOfKeys, keyOrdinality);
     }
 
+    /// <summary>Converts <paramref name="inputColumnName"/> (numbers, booleans, text or keys; scalar or vector) to <paramref name="outputKind"/>.</summary>
+    public static TypeConvertingEstimator ConvertType(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null,
+                                                      DataKind outputKind = DataKind.Single) =>
+        new(new[] { (outputColumnName, inputColumnName ?? outputColumnName) }, outputKind);
+
+    /// <summary>Converts each input column of <paramref name="columns"/> to <paramref name="outputKind"/>.</summary>
+    public static TypeConvertingEstimator ConvertType(this TransformsCatalog.ConversionTransforms catalog, InputOutputColumnPair[] columns,
+                                                      DataKind outputKind = DataKind.Single)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        return new(columns.Select(c => (c.OutputColumnName, c.InputColumnName)).ToArray(), outputKind);
+    }
+
     /// <summary>Maps keys back to their values (as text).</summary>
     public static KeyToValueMappingEstimator MapKeyToValue(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null) =>
         new(outputColumnName, inputColumnName ?? outputColumnName);

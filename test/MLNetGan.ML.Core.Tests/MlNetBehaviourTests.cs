@@ -171,4 +171,82 @@ public sealed class MlNetBehaviourTests
             File.Delete(path);
         }
     }
+
+    private sealed class Mixed
+    {
+        public float Amount { get; set; }
+        public string Text { get; set; } = "";
+        public bool Flag { get; set; }
+        [VectorType(2)]
+        public float[] Pair { get; set; } = Array.Empty<float>();
+        [KeyType(5)]
+        public uint Key { get; set; }
+    }
+
+    private static readonly Mixed[] MixedRows =
+    {
+        new() { Amount = 2.7f, Text = "1.5", Flag = true, Pair = new[] { 1f, 2f }, Key = 3 },
+        new() { Amount = -2.7f, Text = "abc", Flag = false, Pair = new[] { 0.5f, float.NaN }, Key = 0 },
+        new() { Amount = float.NaN, Text = " 7 ", Flag = true, Pair = new[] { -1f, 3e9f }, Key = 5 },
+    };
+
+    [Fact]
+    public void GetColumn_reads_one_column_as_its_type_as_string_or_as_arrays()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(MixedRows);
+        data.GetColumn<float>("Amount").Should().Equal(2.7f, -2.7f, float.NaN);
+        data.GetColumn<string>("Text").Should().Equal("1.5", "abc", " 7 ");
+        data.GetColumn<ReadOnlyMemory<char>>("Text").Select(m => m.ToString()).Should().Equal("1.5", "abc", " 7 ");
+        data.GetColumn<float[]>("Pair").Should().BeEquivalentTo(new[] { new[] { 1f, 2f }, new[] { 0.5f, float.NaN }, new[] { -1f, 3e9f } }, o => o.WithStrictOrdering());
+        data.GetColumn<uint>("Key").Should().Equal(3u, 0u, 5u);
+
+        var wrongType = () => data.GetColumn<int>("Amount").ToList();
+        wrongType.Should().Throw<InvalidOperationException>().WithMessage("*'Amount'*");
+        var missing = () => data.GetColumn<float>("Nope");
+        missing.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void ConvertType_converts_numbers_text_booleans_keys_and_vectors_and_survives_save_and_load()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(MixedRows);
+        var pipeline = ml.Transforms.Conversion.ConvertType("AmountInt", "Amount", DataKind.Int32)
+            .Append(ml.Transforms.Conversion.ConvertType(new[] { new InputOutputColumnPair("TextValue", "Text"), new InputOutputColumnPair("FlagValue", "Flag") }))
+            .Append(ml.Transforms.Conversion.ConvertType("PairDouble", "Pair", DataKind.Double))
+            .Append(ml.Transforms.Conversion.ConvertType("KeyRaw", "Key", DataKind.Int64))
+            .Append(ml.Transforms.Conversion.ConvertType("AmountText", "Amount", DataKind.String));
+        var model = pipeline.Fit(data);
+
+        void Check(IDataView converted)
+        {
+            converted.Schema["AmountInt"].Type.Should().Be(NumberDataViewType.Int32);
+            converted.Schema["TextValue"].Type.Should().Be(NumberDataViewType.Single, "Single is the default kind");
+            converted.Schema["PairDouble"].Type.Should().Be(new VectorDataViewType(NumberDataViewType.Double, 2));
+            converted.GetColumn<int>("AmountInt").Should().Equal(2, -2, 0);                 // truncated toward zero; NaN -> 0
+            converted.GetColumn<float>("TextValue").Should().Equal(1.5f, float.NaN, 7f);    // unparsable text -> NaN
+            converted.GetColumn<float>("FlagValue").Should().Equal(1f, 0f, 1f);
+            converted.GetColumn<double[]>("PairDouble").Last().Should().Equal(-1.0, 3e9);
+            converted.GetColumn<long>("KeyRaw").Should().Equal(3L, 0L, 5L);                  // keys by their raw value
+            converted.GetColumn<string>("AmountText").Should().Equal("2.7", "-2.7", "NaN");
+        }
+
+        Check(model.Transform(data));
+        var path = ViewReader.TempFile(".zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            Check(ml.Model.Load(path, out _).Transform(data));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var badKind = () => ml.Transforms.Conversion.ConvertType("X", "Amount", (DataKind)99);
+        badKind.Should().Throw<ArgumentOutOfRangeException>();
+        var image = () => ml.Transforms.Conversion.ConvertType("X", "Nope").Fit(data);
+        image.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'Nope'*");
+    }
 }
