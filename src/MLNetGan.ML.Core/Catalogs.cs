@@ -43,13 +43,19 @@ public static class NormalizationCatalog
                                                        long maximumExampleCount = 1_000_000_000, bool fixZero = true) =>
         new(catalog.Context, NormalizingEstimator.NormalizationMode.MinMax, columns, maximumExampleCount, fixZero);
 
-    /// <summary>Mean-variance normalization (see <see cref="NormalizingEstimator.NormalizationMode.MeanVariance"/>); <paramref name="useCdf"/> is not supported.</summary>
+    /// <summary>
+    /// Mean-variance normalization (see <see cref="NormalizingEstimator.NormalizationMode.MeanVariance"/>); with
+    /// <paramref name="useCdf"/>, each value becomes the standard normal CDF of its z-score, in (0, 1).
+    /// </summary>
     public static NormalizingEstimator NormalizeMeanVariance(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-                                                             long maximumExampleCount = 1_000_000_000, bool fixZero = true, bool useCdf = false)
-    {
-        if (useCdf) throw new NotSupportedException("useCdf is not supported (see docs/mlnet-compatibility.md).");
-        return new(catalog.Context, NormalizingEstimator.NormalizationMode.MeanVariance, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) }, maximumExampleCount, fixZero);
-    }
+                                                             long maximumExampleCount = 1_000_000_000, bool fixZero = true, bool useCdf = false) =>
+        new(catalog.Context, NormalizingEstimator.NormalizationMode.MeanVariance, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName) },
+            maximumExampleCount, fixZero, useCdf);
+
+    /// <summary>Mean-variance normalization of several columns.</summary>
+    public static NormalizingEstimator NormalizeMeanVariance(this TransformsCatalog catalog, InputOutputColumnPair[] columns,
+                                                             long maximumExampleCount = 1_000_000_000, bool fixZero = true, bool useCdf = false) =>
+        new(catalog.Context, NormalizingEstimator.NormalizationMode.MeanVariance, columns, maximumExampleCount, fixZero, useCdf);
 }
 
 /// <summary>Key conversions on <c>mlContext.Transforms.Conversion</c>.</summary>

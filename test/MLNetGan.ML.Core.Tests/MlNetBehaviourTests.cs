@@ -1,5 +1,6 @@
 // Behaviour ML.NET documents for APIs we implement (issue 10's first list): programs written from ML.NET's API
 // reference, asserting the values, names, types and exceptions it documents.
+using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Image;
 
 namespace MLNetGan.ML.Core.Tests;
@@ -248,5 +249,60 @@ public sealed class MlNetBehaviourTests
         badKind.Should().Throw<ArgumentOutOfRangeException>();
         var image = () => ml.Transforms.Conversion.ConvertType("X", "Nope").Fit(data);
         image.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'Nope'*");
+    }
+
+    private sealed class Sample
+    {
+        public double Value { get; set; }
+        [VectorType(2)]
+        public float[] Pair { get; set; } = Array.Empty<float>();
+    }
+
+    private static IDataView Samples(MLContext ml) => ml.Data.LoadFromEnumerable(new[] { 1.0, 2.0, 3.0, 4.0 }
+        .Select(v => new Sample { Value = v, Pair = new[] { (float)v, (float)(-2 * v) } }).ToList());
+
+    [Fact]
+    public void NormalizeMeanVariance_with_useCdf_outputs_the_normal_cdf_of_each_z_score()
+    {
+        var ml = new MLContext();
+        var data = Samples(ml);
+        var model = ml.Transforms.NormalizeMeanVariance("Value", useCdf: true).Fit(data);
+        // Mean 2.5, population standard deviation √1.25; Φ values from Python's math.erfc.
+        model.Transform(data).GetColumn<double>("Value").Should().Equal(new[] { 0.08985624743949992, 0.3273604230092885, 0.6726395769907114, 0.9101437525605001 },
+            (a, e) => Math.Abs(a - e) < 1e-14);
+        var parameters = model.GetNormalizerModelParameters(0).Should().BeOfType<NormalizingTransformer.CdfNormalizerModelParameters<double>>().Subject;
+        parameters.Mean.Should().Be(2.5);
+        parameters.StandardDeviation.Should().BeApproximately(Math.Sqrt(1.25), 1e-12);
+        parameters.UseLog.Should().BeFalse();
+    }
+
+    [Fact]
+    public void GetNormalizerModelParameters_reports_scale_and_offset_per_column_as_ml_net_types_them()
+    {
+        var ml = new MLContext();
+        var data = Samples(ml);
+        var model = ml.Transforms.NormalizeMinMax(new[] { new InputOutputColumnPair("Value"), new InputOutputColumnPair("Pair") }, fixZero: false).Fit(data);
+
+        var scalar = model.GetNormalizerModelParameters(0).Should().BeOfType<NormalizingTransformer.AffineNormalizerModelParameters<double>>().Subject;
+        scalar.Offset.Should().Be(1);
+        scalar.Scale.Should().BeApproximately(1 / 3.0, 1e-15);
+        var vector = model.GetNormalizerModelParameters(1).Should().BeOfType<NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>>>().Subject;
+        vector.Offset.Should().Equal(1f, -8f);
+        vector.Scale.Should().Equal(1 / 3f, 1 / 6f);
+        var outOfRange = () => model.GetNormalizerModelParameters(2);
+        outOfRange.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Theory]
+    [InlineData(0.5, 1 - 0.5204998778130465)]
+    [InlineData(1.0, 1 - 0.8427007929497149)]
+    [InlineData(2.0, 1 - 0.9953222650189527)]
+    [InlineData(3.0, 2.2090496998585438e-05)]
+    [InlineData(5.0, 1.5374597944280351e-12)]
+    [InlineData(10.0, 2.088487583762545e-45)]
+    [InlineData(-1.0, 1 + 0.8427007929497149)]
+    public void Erfc_matches_reference_values_to_a_few_ulps(double x, double expected)
+    {
+        NormalDistribution.Erfc(x).Should().BeApproximately(expected, Math.Abs(expected) * 1e-13 + 1e-16);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Transforms;
@@ -29,9 +30,11 @@ public sealed class NormalizingEstimator : IEstimator<NormalizingTransformer>
     private readonly InputOutputColumnPair[] columns;
     private readonly long maximumExampleCount;
     private readonly bool fixZero;
+    private readonly bool useCdf;
 
-    internal NormalizingEstimator(MLContext context, NormalizationMode mode, InputOutputColumnPair[] columns, long maximumExampleCount, bool fixZero)
+    internal NormalizingEstimator(MLContext context, NormalizationMode mode, InputOutputColumnPair[] columns, long maximumExampleCount, bool fixZero, bool useCdf = false)
     {
+        if (useCdf && mode != NormalizationMode.MeanVariance) throw new ArgumentException("Only mean-variance normalization can output the normal CDF.", nameof(useCdf));
         if (columns.Length == 0) throw new ArgumentException("At least one column is required.", nameof(columns));
         ArgumentOutOfRangeException.ThrowIfLessThan(maximumExampleCount, 2);
         this.context = context;
@@ -39,6 +42,7 @@ public sealed class NormalizingEstimator : IEstimator<NormalizingTransformer>
         this.columns = columns;
         this.maximumExampleCount = maximumExampleCount;
         this.fixZero = fixZero;
+        this.useCdf = useCdf;
     }
 
     /// <inheritdoc />
@@ -70,8 +74,12 @@ public sealed class NormalizingEstimator : IEstimator<NormalizingTransformer>
         }
         var learned = columns.Select((p, i) =>
         {
-            var (scale, offset) = mode == NormalizationMode.MinMax ? stats[i].MinMax(fixZero) : stats[i].MeanVariance(fixZero);
-            return new NormalizingTransformer.ColumnParameters(p.OutputColumnName, p.InputColumnName, scale, offset);
+            // The CDF is of the normal fitted to the data: centred on the mean whatever fixZero says.
+            var (scale, offset) = mode == NormalizationMode.MinMax ? stats[i].MinMax(fixZero) : stats[i].MeanVariance(fixZero && !useCdf);
+            return new NormalizingTransformer.ColumnParameters(p.OutputColumnName, p.InputColumnName, scale, offset)
+            {
+                Cdf = useCdf, IsDouble = sources[i].Type.GetItemType() == NumberDataViewType.Double, IsVector = sources[i].Type is VectorDataViewType,
+            };
         }).ToArray();
         return new NormalizingTransformer(learned);
     }
@@ -188,7 +196,10 @@ public sealed class NormalizingEstimator : IEstimator<NormalizingTransformer>
     }
 }
 
-/// <summary>The fitted normalization: per output column, per slot, y = (x - offset) * scale.</summary>
+/// <summary>
+/// The fitted normalization: per output column, per slot, y = (x - offset) * scale, or with <see cref="ColumnParameters.Cdf"/>
+/// the standard normal CDF of that, Φ((x - mean) / standard deviation).
+/// </summary>
 [ModelComponent(ComponentId)]
 public sealed class NormalizingTransformer : RowToRowTransformerBase
 {
@@ -215,6 +226,76 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
         public double[] Scale { get; set; }
         /// <summary>Per-slot offset (subtracted before scaling).</summary>
         public double[] Offset { get; set; }
+        /// <summary>Whether the output is the standard normal CDF of the affine map (Offset the mean, Scale 1 / standard deviation).</summary>
+        public bool Cdf { get; set; }
+        /// <summary>Whether the column holds Double (else Single) values.</summary>
+        public bool IsDouble { get; set; }
+        /// <summary>Whether the column is a vector (else a scalar).</summary>
+        public bool IsVector { get; set; }
+    }
+
+    /// <summary>The learned parameters of one column, as ML.NET reports them (<see cref="GetNormalizerModelParameters"/>).</summary>
+    public abstract class NormalizerModelParametersBase
+    {
+        private protected NormalizerModelParametersBase() { }
+    }
+
+    /// <summary>
+    /// An affine map y = (x - <see cref="Offset"/>) * <see cref="Scale"/>; <typeparamref name="TData"/> is float or double
+    /// for a scalar column, <c>ImmutableArray&lt;float&gt;</c> or <c>ImmutableArray&lt;double&gt;</c> for a vector.
+    /// </summary>
+    public sealed class AffineNormalizerModelParameters<TData> : NormalizerModelParametersBase
+    {
+        internal AffineNormalizerModelParameters(TData scale, TData offset)
+        {
+            Scale = scale;
+            Offset = offset;
+        }
+
+        /// <summary>The scale (per slot for vectors).</summary>
+        public TData Scale { get; }
+        /// <summary>The offset, subtracted before scaling (per slot for vectors).</summary>
+        public TData Offset { get; }
+    }
+
+    /// <summary>The normal CDF map y = Φ((x - <see cref="Mean"/>) / <see cref="StandardDeviation"/>); <typeparamref name="TData"/> as for the affine map.</summary>
+    public sealed class CdfNormalizerModelParameters<TData> : NormalizerModelParametersBase
+    {
+        internal CdfNormalizerModelParameters(TData mean, TData standardDeviation)
+        {
+            Mean = mean;
+            StandardDeviation = standardDeviation;
+        }
+
+        /// <summary>The mean (per slot for vectors).</summary>
+        public TData Mean { get; }
+        /// <summary>The standard deviation (per slot for vectors); population standard deviation.</summary>
+        public TData StandardDeviation { get; }
+        /// <summary>Whether the values were log-transformed first (never: log-mean-variance normalization is not offered).</summary>
+        public bool UseLog => false;
+    }
+
+    /// <summary>
+    /// The parameters learned for column <paramref name="index"/> (in the order the columns were given): an
+    /// <see cref="AffineNormalizerModelParameters{TData}"/> or a <see cref="CdfNormalizerModelParameters{TData}"/> whose
+    /// TData is float or double for a scalar column and an ImmutableArray of them for a vector column.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a column of this transformer.</exception>
+    public NormalizerModelParametersBase GetNormalizerModelParameters(int index)
+    {
+        if (index < 0 || index >= Columns.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The normalizer has {Columns.Count} column(s).");
+        var c = Columns[index];
+        var (isDouble, isVector) = (c.IsDouble, c.IsVector);
+        var standardDeviation = c.Scale.Select(s => s == 0 ? 0 : 1 / s).ToArray();
+        NormalizerModelParametersBase Make<T>(Func<double[], T> data) =>
+            c.Cdf ? new CdfNormalizerModelParameters<T>(data(c.Offset), data(standardDeviation)) : new AffineNormalizerModelParameters<T>(data(c.Scale), data(c.Offset));
+        return (isDouble, isVector) switch
+        {
+            (false, false) => Make(v => (float)v[0]),
+            (true, false) => Make(v => v[0]),
+            (false, true) => Make(v => v.Select(x => (float)x).ToImmutableArray()),
+            (true, true) => Make(v => v.ToImmutableArray()),
+        };
     }
 
     internal NormalizingTransformer(ColumnParameters[] columns) => Columns = columns;
@@ -280,6 +361,7 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
             var source = sources[outputIndex];
             var scale = parameters[outputIndex].Scale;
             var offset = parameters[outputIndex].Offset;
+            var cdf = parameters[outputIndex].Cdf;
             var isDouble = source.Type.GetItemType() == NumberDataViewType.Double;
             var column = input.Schema[source.Index];
             if (source.Type is VectorDataViewType)
@@ -296,6 +378,7 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
                         var editor = VBufferEditor.Create(ref value, scale.Length);
                         read.CopyTo(editor.Values);
                         for (var i = 0; i < scale.Length; i++) editor.Values[i] = (editor.Values[i] - offset[i]) * scale[i];
+                        if (cdf) for (var i = 0; i < scale.Length; i++) editor.Values[i] = NormalDistribution.Cdf(editor.Values[i]);
                         value = editor.Commit();
                     });
                 }
@@ -310,6 +393,7 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
                     src.CopyTo(editor.Values);
                     var values = editor.Values;
                     for (var i = 0; i < values.Length; i++) values[i] = (values[i] - foffset[i]) * fscale[i];
+                    if (cdf) for (var i = 0; i < values.Length; i++) values[i] = (float)NormalDistribution.Cdf(values[i]);
                     value = editor.Commit();
                 });
             }
@@ -320,6 +404,7 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
                 {
                     g(ref value);
                     value = (value - offset[0]) * scale[0];
+                    if (cdf) value = NormalDistribution.Cdf(value);
                 });
             }
             var sg = input.GetGetter<float>(column);
@@ -329,7 +414,38 @@ public sealed class NormalizingTransformer : RowToRowTransformerBase
             {
                 sg(ref value);
                 value = (value - o0) * s0;
+                if (cdf) value = (float)NormalDistribution.Cdf(value);
             });
         }
+    }
+}
+
+/// <summary>The standard normal distribution's CDF, Φ(z) = erfc(-z / √2) / 2, to about 1e-15 (.NET has no erf).</summary>
+internal static class NormalDistribution
+{
+    public static double Cdf(double z) => double.IsNaN(z) ? double.NaN : 0.5 * Erfc(-z / Math.Sqrt(2));
+
+    /// <summary>erfc(x): 1 - erf(x) from its Maclaurin series for |x| &lt; 2, a continued fraction beyond (no cancellation in the tails).</summary>
+    public static double Erfc(double x)
+    {
+        if (x < 0) return 2 - Erfc(-x);
+        if (x < 2) return 1 - Erf(x);
+        if (x > 27) return 0; // below the smallest double
+        // erfc(x) = exp(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated bottom-up.
+        double fraction = x;
+        for (var k = 60; k >= 1; k--) fraction = x + k / 2.0 / fraction;
+        return Math.Exp(-x * x) / Math.Sqrt(Math.PI) / fraction;
+    }
+
+    private static double Erf(double x)
+    {
+        // 2/√π Σ (-1)ⁿ x^(2n+1) / (n! (2n+1)); for |x| < 2 the terms peak below 10 and fall fast.
+        double term = x, sum = x;
+        for (var n = 1; n < 100 && Math.Abs(term) > 1e-17 * Math.Abs(sum); n++)
+        {
+            term *= -x * x / n;
+            sum += term / (2 * n + 1);
+        }
+        return 2 / Math.Sqrt(Math.PI) * sum;
     }
 }
