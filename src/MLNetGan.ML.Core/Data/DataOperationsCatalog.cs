@@ -72,6 +72,123 @@ public sealed class DataOperationsCatalog
         }
     }
 
+    /// <summary>
+    /// The rows whose value in <paramref name="columnName"/> lies in [<paramref name="lowerBound"/>, <paramref name="upperBound"/>).
+    /// A Single or Double column is compared as it is; a key column by its place (k - 0.5) / n on [0, 1], as ML.NET's range
+    /// filter places keys. Missing values (NaN, key 0) are dropped.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The column does not exist or is not Single, Double or a key with a known count.</exception>
+    public IDataView FilterRowsByColumn(IDataView input, string columnName, double lowerBound = double.NegativeInfinity, double upperBound = double.PositiveInfinity)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!(lowerBound < upperBound)) throw new ArgumentOutOfRangeException(nameof(upperBound), $"upperBound ({upperBound}) must be greater than lowerBound ({lowerBound}).");
+        var column = ColumnChecks.RequireColumn(input.Schema, columnName,
+            t => t == NumberDataViewType.Single || t == NumberDataViewType.Double || t is KeyDataViewType { Count: > 0 }, "Single, Double or a key with a known count");
+        return new RowPredicateView(input, new[] { column }, row =>
+        {
+            var read = NumericReader(row, column);
+            return () => read() is var v && v >= lowerBound && v < upperBound;
+        });
+    }
+
+    /// <summary>The rows with no missing value (NaN, or the missing key 0; in vectors, any slot) in any of <paramref name="columns"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column does not exist or has no missing value (not Single, Double or a key, scalar or vector).</exception>
+    public IDataView FilterRowsByMissingValues(IDataView input, params string[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (columns is null || columns.Length == 0) throw new ArgumentException("At least one column is required.", nameof(columns));
+        var checkedColumns = columns.Select(name => ColumnChecks.RequireColumn(input.Schema, name,
+            t => t.GetItemType() is var item && (item == NumberDataViewType.Single || item == NumberDataViewType.Double || item is KeyDataViewType),
+            "Single, Double or key values (scalar or vector)")).ToArray();
+        return new RowPredicateView(input, checkedColumns, row =>
+        {
+            var complete = checkedColumns.Select(c => MissingChecker(row, c)).ToArray();
+            return () => complete.All(isComplete => isComplete());
+        });
+    }
+
+    /// <summary>The rows for which <paramref name="filterPredicate"/>, given the row as a <typeparamref name="TSrc"/>, returns false (rows it returns true for are dropped).</summary>
+    public IDataView FilterByCustomPredicate<TSrc>(IDataView input, Func<TSrc, bool> filterPredicate) where TSrc : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(filterPredicate);
+        var bindings = RowObjects.Bind<TSrc>(input.Schema, SchemaDefinition.Create(typeof(TSrc), SchemaDefinition.Direction.Write), ignoreMissingColumns: false);
+        return new RowPredicateView(input, bindings.Select(b => input.Schema[b.Index]).ToArray(), row =>
+        {
+            var filler = new RowObjects.Filler<TSrc>(row, bindings);
+            var item = new TSrc();
+            return () =>
+            {
+                filler.Fill(item);
+                return !filterPredicate(item);
+            };
+        });
+    }
+
+    /// <summary>
+    /// A bootstrap sample: each row appears k times, k drawn from a Poisson distribution with mean 1 (so about 63 % of
+    /// rows appear at least once and the sample has about as many rows as the input); with <paramref name="complement"/>,
+    /// the rows drawn 0 times instead (the out-of-bag rows). The same seed gives the same sample and complement.
+    /// </summary>
+    public IDataView BootstrapSample(IDataView input, int? seed = null, bool complement = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BootstrapView(input, seed ?? context.NextSeed(), complement);
+    }
+
+    private static Func<double> NumericReader(DataViewRow row, DataViewSchema.Column column)
+    {
+        if (column.Type is KeyDataViewType key)
+        {
+            var read = KeyValues.Reader(row, column);
+            return () => read() is var k && k == 0 || k > key.Count ? double.NaN : (k - 0.5) / key.Count;
+        }
+        if (column.Type == NumberDataViewType.Single)
+        {
+            var f = row.GetGetter<float>(column);
+            float v = 0;
+            return () => { f(ref v); return v; };
+        }
+        var d = row.GetGetter<double>(column);
+        double dv = 0;
+        return () => { d(ref dv); return dv; };
+    }
+
+    private static Func<bool> MissingChecker(DataViewRow row, DataViewSchema.Column column)
+    {
+        var item = column.Type.GetItemType();
+        if (column.Type is not VectorDataViewType)
+        {
+            if (item is KeyDataViewType)
+            {
+                var key = KeyValues.Reader(row, column);
+                return () => key() != 0;
+            }
+            var value = NumericReader(row, column);
+            return () => !double.IsNaN(value());
+        }
+        return (Func<bool>)typeof(DataOperationsCatalog).GetMethod(nameof(VectorChecker), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(item.RawType).Invoke(null, new object[] { row, column })!;
+    }
+
+    private static Func<bool> VectorChecker<T>(DataViewRow row, DataViewSchema.Column column)
+    {
+        var getter = row.GetGetter<VBuffer<T>>(column);
+        VBuffer<T> value = default;
+        return () =>
+        {
+            getter(ref value);
+            foreach (var v in value.GetValues())
+            {
+                if (v is float f && float.IsNaN(f) || v is double d && double.IsNaN(d) || v is byte b && b == 0 || v is ushort us && us == 0 || v is uint u && u == 0 || v is ulong ul && ul == 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
     /// <summary>The first <paramref name="count"/> rows.</summary>
     public IDataView TakeRows(IDataView input, long count)
     {
@@ -120,24 +237,48 @@ public sealed class DataOperationsCatalog
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in (0, 1).");
-        var salt = (ulong)(uint)(seed ?? context.NextSeed());
-        if (samplingKeyColumnName is null)
+        var place = SplitPlaces(data, samplingKeyColumnName, seed);
+        return new TrainTestData(
+            new PositionFilterView(data, p => place(p) is var v && (v < 0 || v >= testFraction)),
+            new PositionFilterView(data, p => place(p) is >= 0 and var v && v < testFraction));
+    }
+
+    /// <summary>
+    /// <paramref name="numberOfFolds"/> train/test pairs whose test sets partition the rows: fold i tests the rows whose
+    /// place (as <see cref="TrainTestSplit"/> computes it, from the position and seed or from
+    /// <paramref name="samplingKeyColumnName"/>) lies in [i / folds, (i + 1) / folds), and trains on the others.
+    /// </summary>
+    public IReadOnlyList<TrainTestData> CrossValidationSplit(IDataView data, int numberOfFolds = 5, string? samplingKeyColumnName = null, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numberOfFolds, 2);
+        var place = SplitPlaces(data, samplingKeyColumnName, seed);
+        return Enumerable.Range(0, numberOfFolds).Select(fold =>
         {
-            bool IsTest(long position) => Unit(Mix((ulong)position ^ (salt << 32))) < testFraction;
-            return new TrainTestData(new PositionFilterView(data, p => !IsTest(p)), new PositionFilterView(data, IsTest));
-        }
+            double low = (double)fold / numberOfFolds, high = (double)(fold + 1) / numberOfFolds;
+            var last = fold == numberOfFolds - 1; // the last fold also takes the top of the scale (a column's largest value)
+            bool InFold(long p) => place(p) is var v && v >= low && (v < high || last && v <= high);
+            return new TrainTestData(new PositionFilterView(data, p => !double.IsNaN(place(p)) && !InFold(p)), new PositionFilterView(data, InFold));
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// Where each row falls on the [0, 1) scale the splits cut: a hash of its position and the seed without a sampling
+    /// column; ML.NET's range-filter place for a Single, Double or key column; a hash of the value and the seed for
+    /// other columns (rows sharing a value stay together). NaN for a missing value, which no range accepts.
+    /// </summary>
+    private Func<long, double> SplitPlaces(IDataView data, string? samplingKeyColumnName, int? seed)
+    {
+        var salt = (ulong)(uint)(seed ?? context.NextSeed());
+        if (samplingKeyColumnName is null) return position => Unit(Mix((ulong)position ^ (salt << 32)));
         var column = data.Schema[samplingKeyColumnName];
         if (column.Type == NumberDataViewType.Single || column.Type == NumberDataViewType.Double || column.Type is KeyDataViewType { Count: > 0 })
         {
-            var positions = RangePositions(data, column);
-            return new TrainTestData(
-                new PositionFilterView(data, p => positions.Value[(int)p] is var v && (v < 0 || v >= testFraction)),
-                new PositionFilterView(data, p => positions.Value[(int)p] is >= 0 and var v && v < testFraction));
+            var places = RangePositions(data, column);
+            return position => places.Value[(int)position];
         }
         var keys = KeyHashes(data, samplingKeyColumnName);
-        return new TrainTestData(
-            new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) >= testFraction),
-            new PositionFilterView(data, p => Unit(Mix(keys.Value[(int)p] ^ salt)) < testFraction));
+        return position => Unit(Mix(keys.Value[(int)position] ^ salt));
     }
 
     /// <summary>

@@ -245,3 +245,113 @@ internal sealed class VectorColumnStore<TItem> : ColumnStore<VBuffer<TItem>>
 
     public override void Read(int row, ref VBuffer<TItem> value) => Values[row].CopyTo(ref value);
 }
+
+/// <summary>The rows of a source view for which a predicate over the current row holds, lazily (filters by value).</summary>
+internal sealed class RowPredicateView : IDataView
+{
+    private readonly IDataView source;
+    private readonly DataViewSchema.Column[] predicateColumns;
+    private readonly Func<DataViewRow, Func<bool>> makePredicate;
+
+    /// <param name="source">The rows to filter.</param>
+    /// <param name="predicateColumns">The columns the predicate reads; cursors open them besides those asked for.</param>
+    /// <param name="makePredicate">Builds, for a cursor, a check of its current row.</param>
+    public RowPredicateView(IDataView source, DataViewSchema.Column[] predicateColumns, Func<DataViewRow, Func<bool>> makePredicate)
+    {
+        this.source = source;
+        this.predicateColumns = predicateColumns;
+        this.makePredicate = makePredicate;
+    }
+
+    public bool CanShuffle => false;
+    public DataViewSchema Schema => source.Schema;
+    public long? GetRowCount() => null;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var cursor = source.GetRowCursor(columnsNeeded.Concat(predicateColumns).DistinctBy(c => c.Index));
+        var holds = makePredicate(cursor);
+        return new FilterCursor(cursor, _ => holds(), _ => false);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        new[] { GetRowCursor(columnsNeeded, rand) };
+}
+
+/// <summary>
+/// A bootstrap sample of a source view: each source row repeated k ~ Poisson(1) times (k drawn in row order from a
+/// generator seeded per cursor, so every cursor sees the same sample), or, as the complement, the rows with k = 0.
+/// </summary>
+internal sealed class BootstrapView : IDataView
+{
+    private readonly IDataView source;
+    private readonly int seed;
+    private readonly bool complement;
+
+    public BootstrapView(IDataView source, int seed, bool complement)
+    {
+        this.source = source;
+        this.seed = seed;
+        this.complement = complement;
+    }
+
+    public bool CanShuffle => false;
+    public DataViewSchema Schema => source.Schema;
+    public long? GetRowCount() => null;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+        new Cursor(source.GetRowCursor(columnsNeeded), new Random(seed), complement);
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        new[] { GetRowCursor(columnsNeeded, rand) };
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly DataViewRowCursor source;
+        private readonly Random random;
+        private readonly bool complement;
+        private int repeatsLeft;
+        private long position = -1;
+
+        public Cursor(DataViewRowCursor source, Random random, bool complement)
+        {
+            this.source = source;
+            this.random = random;
+            this.complement = complement;
+        }
+
+        public override long Position => position;
+        public override long Batch => 0;
+        public override DataViewSchema Schema => source.Schema;
+
+        public override bool MoveNext()
+        {
+            while (repeatsLeft == 0)
+            {
+                if (!source.MoveNext()) return false;
+                var draws = Poisson1();
+                repeatsLeft = complement ? (draws == 0 ? 1 : 0) : draws;
+            }
+            repeatsLeft--;
+            position++;
+            return true;
+        }
+
+        // Knuth's method for a Poisson variate with mean 1: count uniforms until their product falls below e^-1.
+        private int Poisson1()
+        {
+            var k = 0;
+            for (var product = random.NextDouble(); product > Math.Exp(-1); product *= random.NextDouble()) k++;
+            return k;
+        }
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => source.IsColumnActive(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => source.GetGetter<TValue>(column);
+        public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) source.Dispose();
+        }
+    }
+}
