@@ -24,7 +24,7 @@ public static class FuzzTargets
         [LoadColumn(5)] public bool Flag { get; set; }
     }
 
-    /// <summary>Every target: model zip, safetensors, IDX images (plain and gzip), IDX labels, PNG, CSV.</summary>
+    /// <summary>Every target: model zip, safetensors, IDX images (plain and gzip), IDX labels, PNG, BMP, JPEG, CSV.</summary>
     public static IReadOnlyList<FuzzTarget> All()
     {
         var ml = new MLContext(seed: 1);
@@ -38,6 +38,8 @@ public static class FuzzTargets
             new FuzzTarget("idx-images-gz", "images-idx3-ubyte.gz", Gzip(images), path => ReadIdx(path, null), new[] { typeof(InvalidDataException) }, MutateInsideGzip),
             new FuzzTarget("idx-labels", "labels-idx1-ubyte", labels, ReadLabels(images), new[] { typeof(InvalidDataException) }),
             new FuzzTarget("png", "image.png", PngSeed(), path => MLImage.CreateFromFile(path).Dispose(), new[] { typeof(InvalidDataException) }, PngMutations.Mutate),
+            new FuzzTarget("bmp", "image.bmp", ImageSeed(".bmp"), path => MLImage.CreateFromFile(path).Dispose(), new[] { typeof(InvalidDataException) }),
+            new FuzzTarget("jpeg", "image.jpg", ImageSeed(".jpg"), path => MLImage.CreateFromFile(path).Dispose(), new[] { typeof(InvalidDataException) }),
             new FuzzTarget("csv", "table.csv", CsvSeed(), ReadCsv, new[] { typeof(FormatException) }),
         };
     }
@@ -148,6 +150,24 @@ public static class FuzzTargets
             File.Delete(imagesPath);
         }
     };
+
+    // A small image with every channel varying, saved in the format of the extension.
+    private static byte[] ImageSeed(string extension)
+    {
+        var pixels = new byte[6 * 5 * 4];
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 53 % 256);
+        using var image = MLImage.CreateFromPixels(6, 5, MLPixelFormat.Rgba32, pixels);
+        var path = Path.Combine(Path.GetTempPath(), $"mlnetgan-seed-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            image.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     private static byte[] PngSeed()
     {

@@ -74,7 +74,7 @@ public sealed class ImageTests
         truncated.Should().Throw<InvalidDataException>().WithMessage("*truncated*");
 
         var notAnImage = () => MLImage.CreateFromStream(new MemoryStream(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }));
-        notAnImage.Should().Throw<InvalidDataException>().WithMessage("*only PNG, PGM*");
+        notAnImage.Should().Throw<InvalidDataException>().WithMessage("*PNG, JPEG, BMP, PGM*");
     }
 
     private static MLImage Gradient(int width, int height, bool gray, bool alpha)

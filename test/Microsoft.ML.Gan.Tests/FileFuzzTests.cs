@@ -24,7 +24,7 @@ public sealed class FileFuzzTests
             // per-thread managed count is checked here (the bench run checks both).
             var report = new FileFuzzer(work.FullName, TimeSpan.FromSeconds(60), measurePeakMemory: false).Run(targets, cases: 2000, seed: 11);
             report.Findings.Select(f => $"{f.Target} case {f.Case} ({f.Mutation}): {f.Problem}").Should().BeEmpty();
-            report.Targets.Keys.Should().BeEquivalentTo("model-zip", "dcgan-zip", "safetensors", "idx-images", "idx-images-gz", "idx-labels", "png", "csv");
+            report.Targets.Keys.Should().BeEquivalentTo("model-zip", "dcgan-zip", "safetensors", "idx-images", "idx-images-gz", "idx-labels", "png", "bmp", "jpeg", "csv");
             foreach (var (name, stats) in report.Targets)
             {
                 stats.Refused.Should().BeGreaterThan(0, $"mutations of {name} files must reach the reader's checks");

@@ -14,8 +14,8 @@ public enum MLPixelFormat
 }
 
 /// <summary>
-/// An in-memory image with 8-bit channels, as ML.NET's <c>MLImage</c>. Reads and writes PNG (our own
-/// codec) and PGM/PPM; no imaging library is needed.
+/// An in-memory image with 8-bit channels, as ML.NET's <c>MLImage</c>. Reads and writes PNG and BMP (our own
+/// codecs), PGM/PPM, and JPEG through Debian's libjpeg-turbo (<c>libturbojpeg0</c>), loaded only when a JPEG is used.
 /// </summary>
 public sealed class MLImage : IDisposable
 {
@@ -44,7 +44,7 @@ public sealed class MLImage : IDisposable
     /// <summary>The raw pixels, row-major, 4 bytes per pixel in <see cref="PixelFormat"/> order.</summary>
     public ReadOnlySpan<byte> Pixels => disposed ? throw new ObjectDisposedException(nameof(MLImage)) : pixels;
 
-    /// <summary>Loads a PNG, PGM or PPM file (detected from its content).</summary>
+    /// <summary>Loads a PNG, JPEG, BMP, PGM or PPM file (detected from its content).</summary>
     /// <exception cref="InvalidDataException">The file is not a supported image; the message says why.</exception>
     public static MLImage CreateFromFile(string imagePath)
     {
@@ -55,8 +55,9 @@ public sealed class MLImage : IDisposable
         return image;
     }
 
-    /// <summary>Decodes a PNG, PGM or PPM stream.</summary>
+    /// <summary>Decodes a PNG, JPEG, BMP, PGM or PPM stream.</summary>
     /// <exception cref="InvalidDataException">Unsupported or corrupt image data.</exception>
+    /// <exception cref="DllNotFoundException">The data is a JPEG and libjpeg-turbo (libturbojpeg0) is not installed.</exception>
     public static MLImage CreateFromStream(Stream imageStream)
     {
         ArgumentNullException.ThrowIfNull(imageStream);
@@ -64,8 +65,10 @@ public sealed class MLImage : IDisposable
         imageStream.CopyTo(buffer);
         var bytes = buffer.ToArray();
         var decoded = PngCodec.IsPng(bytes) ? PngCodec.Decode(bytes)
+            : JpegCodec.IsJpeg(bytes) ? JpegCodec.Decode(bytes)
+            : BmpCodec.IsBmp(bytes) ? BmpCodec.Decode(bytes)
             : PnmCodec.IsPnm(bytes) ? PnmCodec.Decode(bytes)
-            : throw new InvalidDataException("Unsupported image format: only PNG, PGM (P5) and PPM (P6) are supported.");
+            : throw new InvalidDataException("Unsupported image format: PNG, JPEG, BMP, PGM (P5) and PPM (P6) are supported.");
         return new MLImage(decoded.Width, decoded.Height, MLPixelFormat.Rgba32, decoded.Rgba);
     }
 
@@ -134,7 +137,10 @@ public sealed class MLImage : IDisposable
         return true;
     }
 
-    /// <summary>Saves by extension: .png (gray, RGB or RGBA as the content needs), .pgm or .ppm. Written atomically.</summary>
+    /// <summary>
+    /// Saves by extension: .png (gray, RGB or RGBA as the content needs), .jpg/.jpeg (quality 95, alpha dropped; needs
+    /// libturbojpeg0), .bmp (32-bit with alpha), .pgm or .ppm. Written atomically.
+    /// </summary>
     /// <exception cref="ArgumentException">The extension is not supported.</exception>
     public void Save(string imagePath)
     {
@@ -143,9 +149,11 @@ public sealed class MLImage : IDisposable
         byte[] bytes = extension switch
         {
             ".png" => PngCodec.Encode(this),
+            ".jpg" or ".jpeg" => JpegCodec.Encode(this, quality: 95),
+            ".bmp" => BmpCodec.Encode(this),
             ".pgm" => PnmCodec.Encode(this, gray: true),
             ".ppm" => PnmCodec.Encode(this, gray: false),
-            _ => throw new ArgumentException($"Cannot save '{imagePath}': supported extensions are .png, .pgm and .ppm.", nameof(imagePath)),
+            _ => throw new ArgumentException($"Cannot save '{imagePath}': supported extensions are .png, .jpg, .jpeg, .bmp, .pgm and .ppm.", nameof(imagePath)),
         };
         AtomicFile.WriteAllBytes(imagePath, bytes);
     }
