@@ -98,6 +98,16 @@ public static class CustomMappingCatalog
         where TSrc : class, new()
         where TDst : class, new() =>
         new(mapAction, contractName, inputSchemaDefinition, outputSchemaDefinition);
+
+    /// <summary>
+    /// A custom mapping with state per cursor: <paramref name="stateInitAction"/> prepares a new <typeparamref name="TState"/>
+    /// for every cursor, and <paramref name="mapAction"/> sees it with each row (running sums, counters, random streams).
+    /// </summary>
+    public static StatefulCustomMappingEstimator<TSrc, TDst, TState> StatefulCustomMapping<TSrc, TDst, TState>(this TransformsCatalog catalog,
+        Action<TSrc, TDst, TState> mapAction, Action<TState> stateInitAction, string? contractName)
+        where TSrc : class, new()
+        where TDst : class, new()
+        where TState : class, new() => new(mapAction, stateInitAction, contractName);
 }
 
 /// <summary>Image transform factories on <c>mlContext.Transforms</c>.</summary>

@@ -19,6 +19,7 @@ public sealed class MLContext : IHostEnvironment
         Data = new DataOperationsCatalog(this);
         Transforms = new TransformsCatalog(this);
         Model = new ModelOperationsCatalog(this);
+        ComponentCatalog = new Runtime.ComponentCatalog();
     }
 
     /// <summary>The seed given at construction, if any.</summary>
@@ -32,6 +33,9 @@ public sealed class MLContext : IHostEnvironment
 
     /// <summary>Saving, loading and using trained models.</summary>
     public ModelOperationsCatalog Model { get; }
+
+    /// <summary>The assemblies model loading searches for components (<see cref="Runtime.ComponentCatalog.RegisterAssembly"/>).</summary>
+    public Runtime.ComponentCatalog ComponentCatalog { get; }
 
     /// <summary>GPU to use for trainers that support one (null: CPU).</summary>
     public int? GpuDeviceId { get; set; }

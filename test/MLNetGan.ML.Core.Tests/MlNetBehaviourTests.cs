@@ -305,4 +305,57 @@ public sealed class MlNetBehaviourTests
     {
         NormalDistribution.Erfc(x).Should().BeApproximately(expected, Math.Abs(expected) * 1e-13 + 1e-16);
     }
+
+    public sealed class Count
+    {
+        public float Value { get; set; }
+    }
+
+    public sealed class RunningTotal
+    {
+        public float Total { get; set; }
+    }
+
+    public sealed class TotalState
+    {
+        public float Sum { get; set; }
+    }
+
+    [CustomMappingFactoryAttribute("running-total")]
+    public sealed class RunningTotalFactory : StatefulCustomMappingFactory<Count, RunningTotal, TotalState>
+    {
+        public override Action<Count, RunningTotal, TotalState> GetMapping() => (input, output, state) =>
+        {
+            state.Sum += input.Value;
+            output.Total = state.Sum;
+        };
+
+        public override Action<TotalState> GetStateInitAction() => state => state.Sum = 100;
+    }
+
+    [Fact]
+    public void StatefulCustomMapping_keeps_state_per_cursor_and_loads_through_its_factory_after_RegisterAssembly()
+    {
+        var ml = new MLContext();
+        ml.ComponentCatalog.RegisterAssembly(typeof(RunningTotalFactory).Assembly);
+        var data = ml.Data.LoadFromEnumerable(new[] { 1f, 2f, 3f, 4f }.Select(v => new Count { Value = v }).ToList());
+        var factory = new RunningTotalFactory();
+        var model = ml.Transforms.StatefulCustomMapping(factory.GetMapping(), factory.GetStateInitAction(), "running-total").Fit(data);
+        var transformed = model.Transform(data);
+        transformed.GetColumn<float>("Total").Should().Equal(101f, 103f, 106f, 110f);
+        transformed.GetColumn<float>("Total").Should().Equal(new[] { 101f, 103f, 106f, 110f }, "every cursor starts from a fresh state");
+
+        var path = ViewReader.TempFile(".zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            ml.Model.Load(path, out _).Transform(data).GetColumn<float>("Total").Should().Equal(101f, 103f, 106f, 110f);
+            var unsaveable = () => ml.Model.Save(ml.Transforms.StatefulCustomMapping<Count, RunningTotal, TotalState>((i, o, s) => { }, s => { }, null).Fit(data), data.Schema, path);
+            unsaveable.Should().Throw<InvalidOperationException>().WithMessage("*contract name*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -202,7 +202,17 @@ public static class ModelComponentCatalog
         return loaded.Distinct();
     }
 
-    private static void ScanAssembly(Assembly assembly)
+    /// <summary>Scans <paramref name="assembly"/> for components now (<c>mlContext.ComponentCatalog.RegisterAssembly</c>).</summary>
+    internal static void RegisterAssembly(Assembly assembly, bool throwOnError)
+    {
+        lock (Gate)
+        {
+            Scanned.Remove(assembly);
+            ScanAssembly(assembly, throwOnError);
+        }
+    }
+
+    private static void ScanAssembly(Assembly assembly, bool throwOnError = false)
     {
         if (!Scanned.Add(assembly) || assembly.IsDynamic) return;
         Type[] types;
@@ -210,7 +220,7 @@ public static class ModelComponentCatalog
         {
             types = assembly.GetTypes();
         }
-        catch (ReflectionTypeLoadException e)
+        catch (ReflectionTypeLoadException e) when (!throwOnError)
         {
             types = e.Types.Where(t => t is not null).ToArray()!;
         }

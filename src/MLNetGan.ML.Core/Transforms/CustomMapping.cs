@@ -34,21 +34,34 @@ public sealed class CustomMappingTransformer<TSrc, TDst> : RowToRowTransformerBa
     where TSrc : class, new()
     where TDst : class, new()
 {
-    private readonly Action<TSrc, TDst> mapAction;
+    // One action per cursor: the same one for a plain mapping, one bound to the cursor's own state for a stateful one.
+    private readonly Func<Action<TSrc, TDst>> actionForCursor;
     private readonly SchemaDefinition inputDefinition;
     private readonly SchemaDefinition outputDefinition;
 
     internal CustomMappingTransformer(Action<TSrc, TDst> mapAction, string? contractName, SchemaDefinition? input, SchemaDefinition? output)
+        : this(StatelessAction(mapAction), contractName, input, output) { }
+
+    internal CustomMappingTransformer(Func<Action<TSrc, TDst>> actionForCursor, string? contractName, SchemaDefinition? input, SchemaDefinition? output)
     {
-        this.mapAction = mapAction ?? throw new ArgumentNullException(nameof(mapAction));
+        this.actionForCursor = actionForCursor;
         ContractName = contractName;
         inputDefinition = input ?? SchemaDefinition.Create(typeof(TSrc), SchemaDefinition.Direction.Write);
         outputDefinition = output ?? SchemaDefinition.Create(typeof(TDst), SchemaDefinition.Direction.Read);
         outputDefinition.Bind(typeof(TDst));
     }
 
+    private static Func<Action<TSrc, TDst>> StatelessAction(Action<TSrc, TDst> mapAction)
+    {
+        ArgumentNullException.ThrowIfNull(mapAction);
+        return () => mapAction;
+    }
+
     /// <summary>The name under which the mapping can be found again when loading.</summary>
     public string? ContractName { get; }
+
+    /// <summary>The loader id and contract written when saving; a stateful mapping saves under its own id.</summary>
+    internal string ComponentId { get; init; } = CustomMappingLoader.ComponentId;
 
     /// <inheritdoc />
     protected override ColumnMapper MakeMapper(DataViewSchema inputSchema) => new Mapper(inputSchema, this);
@@ -60,7 +73,7 @@ public sealed class CustomMappingTransformer<TSrc, TDst> : RowToRowTransformerBa
         {
             throw new InvalidOperationException("This custom mapping has no contract name, so it cannot be saved. Pass a contractName and define a CustomMappingFactory for it.");
         }
-        ctx.SetComponent(CustomMappingLoader.ComponentId, 1);
+        ctx.SetComponent(ComponentId, 1);
         ctx.WriteJson("contract.json", ContractName);
     }
 
@@ -103,6 +116,7 @@ public sealed class CustomMappingTransformer<TSrc, TDst> : RowToRowTransformerBa
             private readonly Mapper mapper;
             private readonly RowObjects.Filler<TSrc> filler;
             private readonly TSrc source = new();
+            private readonly Action<TSrc, TDst> action;
             private TDst destination = new();
             private long mappedPosition = long.MinValue;
 
@@ -111,6 +125,7 @@ public sealed class CustomMappingTransformer<TSrc, TDst> : RowToRowTransformerBa
                 this.row = row;
                 this.mapper = mapper;
                 filler = new RowObjects.Filler<TSrc>(row, mapper.inputBindings);
+                action = mapper.parent.actionForCursor();
             }
 
             public static RowState For(DataViewRow row, Mapper mapper) => States.GetValue(row, r => new RowState(r, mapper));
@@ -121,7 +136,7 @@ public sealed class CustomMappingTransformer<TSrc, TDst> : RowToRowTransformerBa
                 {
                     filler.Fill(source);
                     destination = new TDst();
-                    mapper.parent.mapAction(source, destination);
+                    action(source, destination);
                     mappedPosition = row.Position;
                 }
                 return destination;
@@ -159,6 +174,17 @@ internal static class CustomMappingLoader
     {
         ctx.CheckFormatVersion(1);
         var contract = ctx.ReadJson<string>("contract.json");
+        var (factoryType, baseType) = FindFactory(contract, typeof(CustomMappingFactory<,>));
+        var factory = Activator.CreateInstance(factoryType)!;
+        var action = (Delegate)baseType.GetMethod("GetMapping")!.Invoke(factory, null)!;
+        var transformerType = typeof(CustomMappingTransformer<,>).MakeGenericType(baseType.GetGenericArguments());
+        return (ITransformer)Activator.CreateInstance(transformerType, BindingFlags.NonPublic | BindingFlags.Instance, null,
+            new object?[] { action, contract, null, null }, null)!;
+    }
+
+    /// <summary>The loaded type marked with <paramref name="contract"/>, and its <paramref name="factoryBase"/> base (generic arguments filled).</summary>
+    internal static (Type Factory, Type Base) FindFactory(string contract, Type factoryBase)
+    {
         var factoryType = AppDomain.CurrentDomain.GetAssemblies()
             .Where(a => !a.IsDynamic)
             .SelectMany(a =>
@@ -167,14 +193,105 @@ internal static class CustomMappingLoader
                 catch (ReflectionTypeLoadException e) { return e.Types.Where(t => t is not null).Cast<Type>(); }
             })
             .FirstOrDefault(t => t.GetCustomAttribute<CustomMappingFactoryAttributeAttribute>()?.ContractName == contract)
-            ?? throw new InvalidDataException($"No CustomMappingFactory with contract name '{contract}' is loaded.");
+            ?? throw new InvalidDataException($"No custom mapping factory with contract name '{contract}' is loaded (register its assembly with mlContext.ComponentCatalog.RegisterAssembly).");
         var baseType = factoryType.BaseType;
-        while (baseType is not null && !(baseType.IsGenericType && baseType.GetGenericTypeDefinition() == typeof(CustomMappingFactory<,>))) baseType = baseType.BaseType;
-        if (baseType is null) throw new InvalidDataException($"{factoryType.Name} is marked as a custom mapping factory but does not derive from CustomMappingFactory<TSrc, TDst>.");
+        while (baseType is not null && !(baseType.IsGenericType && baseType.GetGenericTypeDefinition() == factoryBase)) baseType = baseType.BaseType;
+        if (baseType is null) throw new InvalidDataException($"{factoryType.Name} is marked with contract '{contract}' but does not derive from {factoryBase.Name.Split('`')[0]}.");
+        return (factoryType, baseType);
+    }
+}
+
+/// <summary>
+/// Applies a user action that reads a <typeparamref name="TSrc"/> and fills a <typeparamref name="TDst"/> with a
+/// <typeparamref name="TState"/> that lives as long as a cursor: each cursor makes its own state and initializes it
+/// with the state action, then the rows it reads go through the action in order (<c>StatefulCustomMapping</c>).
+/// </summary>
+public sealed class StatefulCustomMappingEstimator<TSrc, TDst, TState> : IEstimator<StatefulCustomMappingTransformer<TSrc, TDst, TState>>
+    where TSrc : class, new()
+    where TDst : class, new()
+    where TState : class, new()
+{
+    private readonly StatefulCustomMappingTransformer<TSrc, TDst, TState> transformer;
+
+    internal StatefulCustomMappingEstimator(Action<TSrc, TDst, TState> mapAction, Action<TState> stateInitAction, string? contractName) =>
+        transformer = new StatefulCustomMappingTransformer<TSrc, TDst, TState>(mapAction, stateInitAction, contractName);
+
+    /// <inheritdoc />
+    public StatefulCustomMappingTransformer<TSrc, TDst, TState> Fit(IDataView input)
+    {
+        transformer.GetOutputSchema(input.Schema);
+        return transformer;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => new CustomMappingEstimator<TSrc, TDst>((_, _) => { }, null, null, null).GetOutputSchema(inputSchema);
+}
+
+/// <summary>The stateful custom mapping; savable with a contract name whose <see cref="StatefulCustomMappingFactory{TSrc, TDst, TState}"/> is marked with <see cref="CustomMappingFactoryAttributeAttribute"/>.</summary>
+public sealed class StatefulCustomMappingTransformer<TSrc, TDst, TState> : ITransformer
+    where TSrc : class, new()
+    where TDst : class, new()
+    where TState : class, new()
+{
+    private readonly CustomMappingTransformer<TSrc, TDst> inner;
+
+    internal StatefulCustomMappingTransformer(Action<TSrc, TDst, TState> mapAction, Action<TState> stateInitAction, string? contractName)
+    {
+        ArgumentNullException.ThrowIfNull(mapAction);
+        ArgumentNullException.ThrowIfNull(stateInitAction);
+        inner = new CustomMappingTransformer<TSrc, TDst>(() =>
+        {
+            var state = new TState();
+            stateInitAction(state);
+            return (source, destination) => mapAction(source, destination, state);
+        }, contractName, null, null)
+        {
+            ComponentId = StatefulCustomMappingLoader.ComponentId,
+        };
+    }
+
+    /// <summary>The name under which the mapping can be found again when loading.</summary>
+    public string? ContractName => inner.ContractName;
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => inner.GetOutputSchema(inputSchema);
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => inner.GetRowToRowMapper(inputSchema);
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input) => inner.Transform(input);
+    /// <inheritdoc />
+    public void Save(ModelSaveContext ctx) => inner.Save(ctx);
+}
+
+/// <summary>Recreates a stateful custom mapping's actions when a model is loaded; mark subclasses with <see cref="CustomMappingFactoryAttributeAttribute"/>.</summary>
+public abstract class StatefulCustomMappingFactory<TSrc, TDst, TState>
+    where TSrc : class, new()
+    where TDst : class, new()
+    where TState : class, new()
+{
+    /// <summary>The mapping action.</summary>
+    public abstract Action<TSrc, TDst, TState> GetMapping();
+    /// <summary>The action that initializes each cursor's state.</summary>
+    public abstract Action<TState> GetStateInitAction();
+}
+
+/// <summary>Loads saved stateful custom mappings through their registered factory (found by contract name).</summary>
+[ModelComponent(ComponentId)]
+internal static class StatefulCustomMappingLoader
+{
+    internal const string ComponentId = "StatefulCustomMapping";
+
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ctx.CheckFormatVersion(1);
+        var contract = ctx.ReadJson<string>("contract.json");
+        var (factoryType, baseType) = CustomMappingLoader.FindFactory(contract, typeof(StatefulCustomMappingFactory<,,>));
         var factory = Activator.CreateInstance(factoryType)!;
-        var action = (Delegate)baseType.GetMethod("GetMapping")!.Invoke(factory, null)!;
-        var transformerType = typeof(CustomMappingTransformer<,>).MakeGenericType(baseType.GetGenericArguments());
+        var mapping = (Delegate)baseType.GetMethod("GetMapping")!.Invoke(factory, null)!;
+        var init = (Delegate)baseType.GetMethod("GetStateInitAction")!.Invoke(factory, null)!;
+        var transformerType = typeof(StatefulCustomMappingTransformer<,,>).MakeGenericType(baseType.GetGenericArguments());
         return (ITransformer)Activator.CreateInstance(transformerType, BindingFlags.NonPublic | BindingFlags.Instance, null,
-            new object?[] { action, contract, null, null }, null)!;
+            new object?[] { mapping, init, contract }, null)!;
     }
 }
