@@ -61,14 +61,35 @@ public static class NormalizationCatalog
 /// <summary>Key conversions on <c>mlContext.Transforms.Conversion</c>.</summary>
 public static class ConversionsExtensionsCatalog
 {
-    /// <summary>Maps values to keys (1-based; 0 means unseen or missing).</summary>
+    /// <summary>
+    /// Maps values to keys (1-based; 0 means unseen or missing). With <paramref name="keyData"/> (a view of one column),
+    /// its values are the keys, in its order, instead of the values seen in the data.
+    /// </summary>
     public static ValueToKeyMappingEstimator MapValueToKey(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null,
+                                                           int maximumNumberOfKeys = 1_000_000,
+                                                           ValueToKeyMappingEstimator.KeyOrdinality keyOrdinality = ValueToKeyMappingEstimator.KeyOrdinality.ByOccurrence,
+                                                           bool addKeyValueAnnotationsAsText = false, IDataView? keyData = null) =>
+        new(new[] { (outputColumnName, inputColumnName ?? outputColumnName) }, maximumNumberOfKeys, keyOrdinality, keyData);
+
+    /// <summary>Maps each input column of <paramref name="columns"/> to keys, each with its own map (or all with <paramref name="keyData"/>'s).</summary>
+    public static ValueToKeyMappingEstimator MapValueToKey(this TransformsCatalog.ConversionTransforms catalog, InputOutputColumnPair[] columns,
                                                            int maximumNumberOfKeys = 1_000_000,
                                                            ValueToKeyMappingEstimator.KeyOrdinality keyOrdinality = ValueToKeyMappingEstimator.KeyOrdinality.ByOccurrence,
                                                            bool addKeyValueAnnotationsAsText = false, IDataView? keyData = null)
     {
-        if (keyData is not null) throw new NotSupportedException("keyData is not supported (see docs/mlnet-compatibility.md).");
-        return new(outputColumnName, inputColumnName ?? outputColumnName, maximumNumberOfKeys, keyOrdinality);
+        ArgumentNullException.ThrowIfNull(columns);
+        return new(columns.Select(c => (c.OutputColumnName, c.InputColumnName)).ToArray(), maximumNumberOfKeys, keyOrdinality, keyData);
+    }
+
+    /// <summary>Maps keys back to their values (as text).</summary>
+    public static KeyToValueMappingEstimator MapKeyToValue(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null) =>
+        new(new[] { (outputColumnName, inputColumnName ?? outputColumnName) });
+
+    /// <summary>Maps each key column of <paramref name="columns"/> back to its values (as text).</summary>
+    public static KeyToValueMappingEstimator MapKeyToValue(this TransformsCatalog.ConversionTransforms catalog, InputOutputColumnPair[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        return new(columns.Select(c => (c.OutputColumnName, c.InputColumnName)).ToArray());
     }
 
     /// <summary>Converts <paramref name="inputColumnName"/> (numbers, booleans, text or keys; scalar or vector) to <paramref name="outputKind"/>.</summary>
@@ -84,9 +105,6 @@ public static class ConversionsExtensionsCatalog
         return new(columns.Select(c => (c.OutputColumnName, c.InputColumnName)).ToArray(), outputKind);
     }
 
-    /// <summary>Maps keys back to their values (as text).</summary>
-    public static KeyToValueMappingEstimator MapKeyToValue(this TransformsCatalog.ConversionTransforms catalog, string outputColumnName, string? inputColumnName = null) =>
-        new(outputColumnName, inputColumnName ?? outputColumnName);
 }
 
 /// <summary>Custom mapping factory on <c>mlContext.Transforms</c>.</summary>

@@ -358,4 +358,56 @@ public sealed class MlNetBehaviourTests
             File.Delete(path);
         }
     }
+
+    private sealed class Survey
+    {
+        public string Color { get; set; } = "";
+        public string Size { get; set; } = "";
+    }
+
+    private sealed class Value
+    {
+        public string Item { get; set; } = "";
+    }
+
+    [Fact]
+    public void MapValueToKey_over_column_pairs_keeps_one_map_per_column_and_keyData_sets_the_keys()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(new[]
+        {
+            new Survey { Color = "red", Size = "S" }, new Survey { Color = "blue", Size = "L" }, new Survey { Color = "red", Size = "M" },
+        });
+        var pairs = new[] { new InputOutputColumnPair("ColorKey", "Color"), new InputOutputColumnPair("SizeKey", "Size") };
+        var model = ml.Transforms.Conversion.MapValueToKey(pairs)
+            .Append(ml.Transforms.Conversion.MapKeyToValue(new[] { new InputOutputColumnPair("ColorBack", "ColorKey"), new InputOutputColumnPair("SizeBack", "SizeKey") }))
+            .Fit(data);
+        void Check(IDataView mapped)
+        {
+            mapped.GetColumn<uint>("ColorKey").Should().Equal(1u, 2u, 1u);
+            mapped.GetColumn<uint>("SizeKey").Should().Equal(1u, 2u, 3u);
+            mapped.Schema["ColorKey"].Type.Should().Be(new KeyDataViewType(typeof(uint), 2));
+            mapped.Schema["SizeKey"].Type.Should().Be(new KeyDataViewType(typeof(uint), 3));
+            mapped.GetColumn<string>("SizeBack").Should().Equal("S", "L", "M");
+        }
+        Check(model.Transform(data));
+        var path = ViewReader.TempFile(".zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            Check(ml.Model.Load(path, out _).Transform(data));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        // keyData: the keys and their order come from another view; values outside it map to the missing key 0.
+        var keyData = ml.Data.LoadFromEnumerable(new[] { "S", "M", "L", "XL" }.Select(v => new Value { Item = v }).ToList());
+        var bySize = ml.Transforms.Conversion.MapValueToKey("SizeKey", "Size", keyData: keyData).Fit(data).Transform(data);
+        bySize.GetColumn<uint>("SizeKey").Should().Equal(1u, 3u, 2u);
+        bySize.Schema["SizeKey"].Type.Should().Be(new KeyDataViewType(typeof(uint), 4));
+        var twoColumns = () => ml.Transforms.Conversion.MapValueToKey("SizeKey", "Size", keyData: data);
+        twoColumns.Should().Throw<ArgumentException>().WithMessage("*exactly one column*");
+    }
 }

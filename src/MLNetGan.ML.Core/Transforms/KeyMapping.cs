@@ -15,74 +15,95 @@ public sealed class ValueToKeyMappingEstimator : IEstimator<ValueToKeyMappingTra
         ByValue = 1,
     }
 
-    private readonly string output;
-    private readonly string input;
+    private readonly (string Output, string Input)[] columns;
     private readonly int maximumNumberOfKeys;
     private readonly KeyOrdinality ordinality;
+    private readonly IDataView? keyData;
 
-    internal ValueToKeyMappingEstimator(string outputColumnName, string inputColumnName, int maximumNumberOfKeys, KeyOrdinality keyOrdinality)
+    internal ValueToKeyMappingEstimator((string Output, string Input)[] columns, int maximumNumberOfKeys, KeyOrdinality keyOrdinality, IDataView? keyData)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maximumNumberOfKeys, 1);
-        output = outputColumnName;
-        input = inputColumnName;
+        if (columns.Length == 0) throw new ArgumentException("At least one column pair is required.", nameof(columns));
+        if (keyData is not null && keyData.Schema.Count(c => !c.IsHidden) != 1)
+        {
+            throw new ArgumentException($"keyData must have exactly one column (its values are the keys); it has {string.Join(", ", keyData.Schema.Select(c => c.Name))}.", nameof(keyData));
+        }
+        this.columns = columns;
         this.maximumNumberOfKeys = maximumNumberOfKeys;
         ordinality = keyOrdinality;
+        this.keyData = keyData;
     }
 
     /// <inheritdoc />
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        var c = ShapeOps.Require(inputSchema, input, s => KeyValueText.Supports(s.ItemType), "text, numbers or booleans");
-        return ShapeOps.With(inputSchema, new SchemaShape.Column(output, c.Kind, NumberDataViewType.UInt32, true));
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        ShapeOps.With(inputSchema, columns.Select(p =>
+        {
+            var c = ShapeOps.Require(inputSchema, p.Input, s => KeyValueText.Supports(s.ItemType), "text, numbers or booleans");
+            return new SchemaShape.Column(p.Output, c.Kind, NumberDataViewType.UInt32, true);
+        }).ToArray());
 
-    /// <summary>Collects the distinct values (up to the maximum) in one pass.</summary>
+    /// <summary>
+    /// Collects each column's distinct values (up to the maximum) in one pass over the data, or takes them from the
+    /// one column of <c>keyData</c> when it was given (then every column maps with those keys, in their order).
+    /// </summary>
     public ValueToKeyMappingTransformer Fit(IDataView data)
     {
-        var column = ColumnChecks.RequireColumn(data.Schema, input, t => KeyValueText.Supports(t.GetItemType()), "text, numbers or booleans");
+        ArgumentNullException.ThrowIfNull(data);
+        var maps = columns.Select(p =>
+        {
+            var column = ColumnChecks.RequireColumn(data.Schema, p.Input, t => KeyValueText.Supports(t.GetItemType()), "text, numbers or booleans");
+            var (source, sourceColumn) = keyData is null ? (data, column) : (keyData, keyData.Schema.First(c => !c.IsHidden));
+            if (keyData is not null && KeyValueText.Kind(sourceColumn.Type.GetItemType()) != KeyValueText.Kind(column.Type.GetItemType()))
+            {
+                throw new ArgumentOutOfRangeException(nameof(data), $"keyData column '{sourceColumn.Name}' holds {sourceColumn.Type.GetItemType()} but input column '{p.Input}' holds {column.Type.GetItemType()}.");
+            }
+            var order = DistinctValues(source, sourceColumn);
+            if (ordinality == KeyOrdinality.ByValue) order = KeyValueText.Sort(order, sourceColumn.Type.GetItemType());
+            if (order.Count == 0) throw new InvalidOperationException($"Column '{p.Input}' has no values to map to keys.");
+            return new ValueToKeyMappingTransformer.ColumnMap(p.Output, p.Input, order.ToArray(), KeyValueText.Kind(column.Type.GetItemType()));
+        }).ToArray();
+        return new ValueToKeyMappingTransformer(maps);
+    }
+
+    private List<string> DistinctValues(IDataView source, DataViewSchema.Column column)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var order = new List<string>();
-        using (var cursor = data.GetRowCursor(new[] { column }))
+        using var cursor = source.GetRowCursor(new[] { column });
+        var read = KeyValueText.Reader(cursor, column);
+        while (cursor.MoveNext())
         {
-            var read = KeyValueText.Reader(cursor, column);
-            while (cursor.MoveNext())
+            foreach (var value in read())
             {
-                foreach (var value in read())
-                {
-                    if (order.Count < maximumNumberOfKeys && !KeyValueText.IsMissing(value, column.Type.GetItemType()) && seen.Add(value)) order.Add(value);
-                }
+                if (order.Count < maximumNumberOfKeys && !KeyValueText.IsMissing(value, column.Type.GetItemType()) && seen.Add(value)) order.Add(value);
             }
         }
-        if (ordinality == KeyOrdinality.ByValue) order = KeyValueText.Sort(order, column.Type.GetItemType());
-        return new ValueToKeyMappingTransformer(output, input, order.ToArray(), KeyValueText.Kind(column.Type.GetItemType()));
+        return order;
     }
 }
 
-/// <summary>The fitted value-to-key map. Unknown values map to key 0 (missing).</summary>
+/// <summary>The fitted value-to-key maps, one per column. Unknown values map to key 0 (missing).</summary>
 [ModelComponent(ComponentId)]
 public sealed class ValueToKeyMappingTransformer : RowToRowTransformerBase
 {
     internal const string ComponentId = "ValueToKeyMapping";
-    private readonly Dictionary<string, uint> keys;
 
-    internal ValueToKeyMappingTransformer(string output, string input, string[] values, string valueKind)
+    /// <summary>One column's map: key i + 1 stands for <see cref="Values"/>[i] (invariant text of a <see cref="ValueKind"/> value).</summary>
+    public sealed record ColumnMap(string OutputColumnName, string InputColumnName, IReadOnlyList<string> Values, string ValueKind)
     {
-        if (values.Length == 0) throw new InvalidOperationException($"Column '{input}' has no values to map to keys.");
-        OutputColumnName = output;
-        InputColumnName = input;
-        Values = values;
-        ValueKind = valueKind;
-        keys = new Dictionary<string, uint>(StringComparer.Ordinal);
-        for (var i = 0; i < values.Length; i++) keys[values[i]] = (uint)(i + 1);
+        internal Dictionary<string, uint> Keys { get; } = Values.Select((v, i) => (v, i)).ToDictionary(x => x.v, x => (uint)(x.i + 1), StringComparer.Ordinal);
     }
 
-    /// <summary>The output key column.</summary>
-    public string OutputColumnName { get; }
-    /// <summary>The input column.</summary>
-    public string InputColumnName { get; }
-    /// <summary>The value of key i + 1, as invariant text.</summary>
-    public IReadOnlyList<string> Values { get; }
-    internal string ValueKind { get; }
+    internal ValueToKeyMappingTransformer(ColumnMap[] maps) => Maps = maps;
+
+    /// <summary>The maps, in the order the columns were given.</summary>
+    public IReadOnlyList<ColumnMap> Maps { get; }
+    /// <summary>The first column's output key column.</summary>
+    public string OutputColumnName => Maps[0].OutputColumnName;
+    /// <summary>The first column's input column.</summary>
+    public string InputColumnName => Maps[0].InputColumnName;
+    /// <summary>The first column's values: key i + 1 stands for Values[i], as invariant text.</summary>
+    public IReadOnlyList<string> Values => Maps[0].Values;
 
     /// <inheritdoc />
     protected override ColumnMapper MakeMapper(DataViewSchema inputSchema) => new Mapper(inputSchema, this);
@@ -90,16 +111,20 @@ public sealed class ValueToKeyMappingTransformer : RowToRowTransformerBase
     /// <inheritdoc />
     public override void Save(ModelSaveContext ctx)
     {
-        ctx.SetComponent(ComponentId, 1);
-        ctx.WriteJson("keys.json", new State { Output = OutputColumnName, Input = InputColumnName, Values = Values.ToArray(), ValueKind = ValueKind });
+        ctx.SetComponent(ComponentId, 2);
+        ctx.WriteJson("keys.json", Maps.Select(m => new State { Output = m.OutputColumnName, Input = m.InputColumnName, Values = m.Values.ToArray(), ValueKind = m.ValueKind }).ToArray());
     }
 
-    /// <summary>Loads a saved map.</summary>
+    /// <summary>Loads saved maps (format 1: one column; 2: a list).</summary>
     public static ITransformer Load(ModelLoadContext ctx)
     {
-        ctx.CheckFormatVersion(1);
-        var s = ctx.ReadJson<State>("keys.json");
-        return new ValueToKeyMappingTransformer(s.Output, s.Input, s.Values, s.ValueKind);
+        ctx.CheckFormatVersion(2);
+        var states = ctx.FormatVersion == 1 ? new[] { ctx.ReadJson<State>("keys.json") } : ctx.ReadJson<State[]>("keys.json");
+        if (states.Length == 0 || states.Any(s => s is null || s.Values is null || s.Values.Length == 0))
+        {
+            throw new InvalidDataException("Value-to-key maps are malformed (no columns, or a column without values).");
+        }
+        return new ValueToKeyMappingTransformer(states.Select(s => new ColumnMap(s.Output, s.Input, s.Values, s.ValueKind)).ToArray());
     }
 
     private sealed class State
@@ -112,34 +137,42 @@ public sealed class ValueToKeyMappingTransformer : RowToRowTransformerBase
 
     private sealed class Mapper : ColumnMapper
     {
-        private readonly ValueToKeyMappingTransformer parent;
-        private readonly DataViewSchema.Column source;
+        private readonly IReadOnlyList<ColumnMap> maps;
+        private readonly DataViewSchema.Column[] sources;
         private readonly DataViewSchema.DetachedColumn[] outputs;
 
         public Mapper(DataViewSchema schema, ValueToKeyMappingTransformer parent) : base(schema)
         {
-            this.parent = parent;
-            source = ColumnChecks.RequireColumn(schema, parent.InputColumnName, t => KeyValueText.Supports(t.GetItemType()), "text, numbers or booleans");
-            if (KeyValueText.Kind(source.Type.GetItemType()) != parent.ValueKind)
+            maps = parent.Maps;
+            sources = maps.Select(map =>
             {
-                throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{parent.InputColumnName}' holds {source.Type.GetItemType()} but the map was trained on {parent.ValueKind}.");
-            }
-            var key = new KeyDataViewType(typeof(uint), parent.Values.Count);
-            DataViewType type = source.Type is VectorDataViewType v ? new VectorDataViewType(key, v.Dimensions) : key;
-            var annotations = new DataViewSchema.Annotations.Builder();
-            var text = parent.Values.Select(s => s.AsMemory()).ToArray();
-            annotations.Add(AnnotationUtils.Kinds.KeyValues, new VectorDataViewType(TextDataViewType.Instance, text.Length), new VBuffer<ReadOnlyMemory<char>>(text.Length, text));
-            outputs = new[] { new DataViewSchema.DetachedColumn(parent.OutputColumnName, type, annotations.ToAnnotations()) };
+                var source = ColumnChecks.RequireColumn(schema, map.InputColumnName, t => KeyValueText.Supports(t.GetItemType()), "text, numbers or booleans");
+                if (KeyValueText.Kind(source.Type.GetItemType()) != map.ValueKind)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{map.InputColumnName}' holds {source.Type.GetItemType()} but the map was trained on {map.ValueKind}.");
+                }
+                return source;
+            }).ToArray();
+            outputs = maps.Select((map, i) =>
+            {
+                var key = new KeyDataViewType(typeof(uint), map.Values.Count);
+                DataViewType type = sources[i].Type is VectorDataViewType v ? new VectorDataViewType(key, v.Dimensions) : key;
+                var annotations = new DataViewSchema.Annotations.Builder();
+                var text = map.Values.Select(s => s.AsMemory()).ToArray();
+                annotations.Add(AnnotationUtils.Kinds.KeyValues, new VectorDataViewType(TextDataViewType.Instance, text.Length), new VBuffer<ReadOnlyMemory<char>>(text.Length, text));
+                return new DataViewSchema.DetachedColumn(map.OutputColumnName, type, annotations.ToAnnotations());
+            }).ToArray();
         }
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
-        public override IEnumerable<int> GetDependencies(int outputIndex) => new[] { source.Index };
+        public override IEnumerable<int> GetDependencies(int outputIndex) => new[] { sources[outputIndex].Index };
 
         public override Delegate CreateGetter(DataViewRow input, int outputIndex)
         {
-            var read = KeyValueText.Reader(input, input.Schema[source.Index]);
-            uint Lookup(string v) => parent.keys.TryGetValue(v, out var k) ? k : 0;
-            if (source.Type is VectorDataViewType)
+            var read = KeyValueText.Reader(input, input.Schema[sources[outputIndex].Index]);
+            var keys = maps[outputIndex].Keys;
+            uint Lookup(string v) => keys.TryGetValue(v, out var k) ? k : 0;
+            if (sources[outputIndex].Type is VectorDataViewType)
             {
                 return (ValueGetter<VBuffer<uint>>)((ref VBuffer<uint> value) =>
                 {
@@ -157,47 +190,45 @@ public sealed class ValueToKeyMappingTransformer : RowToRowTransformerBase
 /// <summary>Maps keys back to the values in their KeyValues annotation.</summary>
 public sealed class KeyToValueMappingEstimator : IEstimator<KeyToValueMappingTransformer>
 {
-    private readonly string output;
-    private readonly string input;
+    private readonly (string Output, string Input)[] columns;
 
-    internal KeyToValueMappingEstimator(string outputColumnName, string inputColumnName)
+    internal KeyToValueMappingEstimator((string Output, string Input)[] columns)
     {
-        output = outputColumnName;
-        input = inputColumnName;
+        if (columns.Length == 0) throw new ArgumentException("At least one column pair is required.", nameof(columns));
+        this.columns = columns;
     }
 
     /// <inheritdoc />
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        var c = ShapeOps.Require(inputSchema, input, s => s.IsKey, "a key column");
-        return ShapeOps.With(inputSchema, new SchemaShape.Column(output, c.Kind, TextDataViewType.Instance, false));
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        ShapeOps.With(inputSchema, columns.Select(p =>
+        {
+            var c = ShapeOps.Require(inputSchema, p.Input, s => s.IsKey, "a key column");
+            return new SchemaShape.Column(p.Output, c.Kind, TextDataViewType.Instance, false);
+        }).ToArray());
 
     /// <inheritdoc />
     public KeyToValueMappingTransformer Fit(IDataView input)
     {
-        var t = new KeyToValueMappingTransformer(output, this.input);
+        var t = new KeyToValueMappingTransformer(columns);
         t.GetOutputSchema(input.Schema);
         return t;
     }
 }
 
-/// <summary>The key-to-value map; key 0 (missing) maps to empty text.</summary>
+/// <summary>The key-to-value maps; key 0 (missing) maps to empty text.</summary>
 [ModelComponent(ComponentId)]
 public sealed class KeyToValueMappingTransformer : RowToRowTransformerBase
 {
     internal const string ComponentId = "KeyToValueMapping";
 
-    internal KeyToValueMappingTransformer(string output, string input)
-    {
-        OutputColumnName = output;
-        InputColumnName = input;
-    }
+    internal KeyToValueMappingTransformer((string Output, string Input)[] columns) => Columns = columns;
 
-    /// <summary>The output column.</summary>
-    public string OutputColumnName { get; }
-    /// <summary>The input key column.</summary>
-    public string InputColumnName { get; }
+    /// <summary>The (output, input key) column pairs.</summary>
+    public IReadOnlyList<(string Output, string Input)> Columns { get; }
+    /// <summary>The first pair's output column.</summary>
+    public string OutputColumnName => Columns[0].Output;
+    /// <summary>The first pair's input key column.</summary>
+    public string InputColumnName => Columns[0].Input;
 
     /// <inheritdoc />
     protected override ColumnMapper MakeMapper(DataViewSchema inputSchema) => new Mapper(inputSchema, this);
@@ -205,48 +236,51 @@ public sealed class KeyToValueMappingTransformer : RowToRowTransformerBase
     /// <inheritdoc />
     public override void Save(ModelSaveContext ctx)
     {
-        ctx.SetComponent(ComponentId, 1);
-        ctx.WriteJson("columns.json", new[] { OutputColumnName, InputColumnName });
+        ctx.SetComponent(ComponentId, 2);
+        ctx.WriteJson("columns.json", Columns.Select(c => new[] { c.Output, c.Input }).ToArray());
     }
 
-    /// <summary>Loads a saved map.</summary>
+    /// <summary>Loads saved maps (format 1: one pair; 2: a list of pairs).</summary>
     public static ITransformer Load(ModelLoadContext ctx)
     {
-        ctx.CheckFormatVersion(1);
-        var names = ctx.ReadJson<string[]>("columns.json");
-        if (names.Length != 2) throw new InvalidDataException("Key-to-value column names are malformed.");
-        return new KeyToValueMappingTransformer(names[0], names[1]);
+        ctx.CheckFormatVersion(2);
+        var pairs = ctx.FormatVersion == 1 ? new[] { ctx.ReadJson<string[]>("columns.json") } : ctx.ReadJson<string[][]>("columns.json");
+        if (pairs.Length == 0 || pairs.Any(p => p is not { Length: 2 })) throw new InvalidDataException("Key-to-value column names are malformed.");
+        return new KeyToValueMappingTransformer(pairs.Select(p => (p[0], p[1])).ToArray());
     }
 
     private sealed class Mapper : ColumnMapper
     {
-        private readonly DataViewSchema.Column source;
-        private readonly ReadOnlyMemory<char>[] values;
+        private readonly DataViewSchema.Column[] sources;
+        private readonly ReadOnlyMemory<char>[][] values;
         private readonly DataViewSchema.DetachedColumn[] outputs;
 
         public Mapper(DataViewSchema schema, KeyToValueMappingTransformer parent) : base(schema)
         {
-            source = ColumnChecks.RequireColumn(schema, parent.InputColumnName, t => t.GetItemType() is KeyDataViewType { RawType: var r } && r == typeof(uint), "a key column (uint)");
-            if (source.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+            sources = parent.Columns.Select(c => ColumnChecks.RequireColumn(schema, c.Input, t => t.GetItemType() is KeyDataViewType { RawType: var r } && r == typeof(uint), "a key column (uint)")).ToArray();
+            values = sources.Select(source =>
             {
-                throw new ArgumentOutOfRangeException(nameof(schema), $"Key column '{parent.InputColumnName}' has no text KeyValues annotation to map back to.");
-            }
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            source.GetKeyValues(ref names);
-            values = names.DenseValues().ToArray();
-            DataViewType type = source.Type is VectorDataViewType v ? new VectorDataViewType(TextDataViewType.Instance, v.Dimensions) : TextDataViewType.Instance;
-            outputs = new[] { new DataViewSchema.DetachedColumn(parent.OutputColumnName, type) };
+                if (source.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+                {
+                    throw new ArgumentOutOfRangeException(nameof(schema), $"Key column '{source.Name}' has no text KeyValues annotation to map back to.");
+                }
+                VBuffer<ReadOnlyMemory<char>> names = default;
+                source.GetKeyValues(ref names);
+                return names.DenseValues().ToArray();
+            }).ToArray();
+            outputs = parent.Columns.Select((c, i) => new DataViewSchema.DetachedColumn(c.Output,
+                sources[i].Type is VectorDataViewType v ? new VectorDataViewType(TextDataViewType.Instance, v.Dimensions) : TextDataViewType.Instance)).ToArray();
         }
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
-        public override IEnumerable<int> GetDependencies(int outputIndex) => new[] { source.Index };
-
-        private ReadOnlyMemory<char> Value(uint key) => key >= 1 && key <= values.Length ? values[key - 1] : ReadOnlyMemory<char>.Empty;
+        public override IEnumerable<int> GetDependencies(int outputIndex) => new[] { sources[outputIndex].Index };
 
         public override Delegate CreateGetter(DataViewRow input, int outputIndex)
         {
-            var column = input.Schema[source.Index];
-            if (source.Type is VectorDataViewType)
+            var column = input.Schema[sources[outputIndex].Index];
+            var known = values[outputIndex];
+            ReadOnlyMemory<char> Value(uint key) => key >= 1 && key <= known.Length ? known[key - 1] : ReadOnlyMemory<char>.Empty;
+            if (sources[outputIndex].Type is VectorDataViewType)
             {
                 var g = input.GetGetter<VBuffer<uint>>(column);
                 VBuffer<uint> keys = default;
