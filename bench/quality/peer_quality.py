@@ -61,7 +61,7 @@ if workload in ("swissroll", "ring", "grid"):
         train(data, g, d, 64, latent, 2e-4, 2e-4, (0.5, 0.999), (0.5, 0.999), "bce_logits", steps=epochs(50, data, 64), seed=seed)
 elif workload == "mnist-mlp":
     # GanPresets.LectureGan at 30 epochs of t10k: latent 64, G ReLU, D LeakyReLU(0.2) + Sigmoid, batch 32, Adam(2e-4, 0.9).
-    pixels = mnist_images(data_path)
+    pixels = mnist_images(data_path) / 255  # LoadFromMnistIdx's units: [0, 1]
     scaler = Scaler(pixels, per_feature=False)
     data = scaler.apply(pixels)
     latent = 64
@@ -70,7 +70,7 @@ elif workload == "mnist-mlp":
     train(data, g, d, 32, latent, 2e-4, 2e-4, (0.9, 0.999), (0.9, 0.999), "bce", steps=epochs(30, data, 32), seed=seed)
 elif workload == "dcgan":
     # DcganOptions defaults: 5 epochs, batch 32, latent 100, DCGAN init, G 4e-4 / D 5e-5, Adam beta1 0.5, logits.
-    pixels = mnist_images(data_path)
+    pixels = mnist_images(data_path) / 255  # LoadFromMnistIdx's units: [0, 1]
     scaler = Scaler(pixels, per_feature=False)
     data = scaler.apply(pixels)
     latent = 100

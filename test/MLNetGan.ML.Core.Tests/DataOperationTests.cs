@@ -105,4 +105,50 @@ public sealed class DataOperationTests
         var one = () => ml.Data.CrossValidationSplit(data, numberOfFolds: 1);
         one.Should().Throw<ArgumentOutOfRangeException>();
     }
+
+    private sealed class Reading
+    {
+        public DateTime At { get; set; }
+        public DateTimeOffset Local { get; set; }
+        public TimeSpan Lasted { get; set; }
+        public float Value { get; set; }
+    }
+
+    private static Reading[] Readings() => Enumerable.Range(0, 10).Select(i => new Reading
+    {
+        At = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(i),
+        Local = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.FromHours(i % 3 - 1)).AddMinutes(i),
+        Lasted = TimeSpan.FromSeconds(90 * i),
+        Value = i,
+    }).ToArray();
+
+    [Fact]
+    public void DateTime_DateTimeOffset_and_TimeSpan_columns_flow_through_row_operations_and_text_files()
+    {
+        var ml = new MLContext(seed: 1);
+        var readings = Readings();
+        var data = ml.Data.LoadFromEnumerable(readings);
+        data.Schema["At"].Type.Should().Be(DateTimeDataViewType.Instance);
+        data.Schema["Local"].Type.Should().Be(DateTimeOffsetDataViewType.Instance);
+        data.Schema["Lasted"].Type.Should().Be(TimeSpanDataViewType.Instance);
+
+        ml.Data.CreateEnumerable<Reading>(ml.Data.TakeRows(data, 3), reuseRowObject: false).Should().BeEquivalentTo(readings.Take(3));
+        ml.Data.SkipRows(data, 8).GetColumn<DateTime>("At").Should().Equal(readings.Skip(8).Select(r => r.At));
+        var shuffled = ml.Data.CreateEnumerable<Reading>(ml.Data.ShuffleRows(data, seed: 3), reuseRowObject: false).ToList();
+        shuffled.Should().BeEquivalentTo(readings).And.NotEqual(readings, "the order changes, the rows do not");
+
+        var path = ViewReader.TempFile(".tsv");
+        try
+        {
+            using (var stream = File.Create(path)) ml.Data.SaveAsText(data, stream, schema: true);
+            File.ReadLines(path).Should().Contain("#@   col=At:DT:0").And.Contain("#@   col=Local:DZ:1").And.Contain("#@   col=Lasted:TS:2");
+            var back = ml.Data.LoadFromTextFile(path);
+            ml.Data.CreateEnumerable<Reading>(back, reuseRowObject: false).Should().BeEquivalentTo(readings, o => o.WithStrictOrdering());
+            back.GetColumn<DateTime>("At").Select(t => t.Kind).Should().OnlyContain(k => k == DateTimeKind.Utc, "the round-trip format keeps the kind");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

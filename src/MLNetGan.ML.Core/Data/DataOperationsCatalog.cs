@@ -427,7 +427,8 @@ public sealed class DataOperationsCatalog
 /// <summary>Formats column values as invariant-culture text.</summary>
 internal static class TextFormat
 {
-    internal static bool CanFormat(DataViewType type) => type.GetItemType() is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType;
+    internal static bool CanFormat(DataViewType type) =>
+        type.GetItemType() is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType or DateTimeDataViewType or DateTimeOffsetDataViewType or TimeSpanDataViewType;
 
     internal static string Quote(string text, char separator) =>
         text.IndexOf(separator) >= 0 || text.Contains('"') || text.Contains('\n') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
@@ -476,6 +477,9 @@ internal static class TextFormat
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         ReadOnlyMemory<char> m => Quote(m.ToString(), separator),
         bool b => b ? "1" : "0",
+        DateTime t => t.ToString("o", CultureInfo.InvariantCulture),          // round-trip formats, as ML.NET writes them
+        DateTimeOffset t => t.ToString("o", CultureInfo.InvariantCulture),
+        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
         IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
         _ => value?.ToString() ?? "",
     };

@@ -63,6 +63,48 @@ public sealed class NumberDataViewType : PrimitiveDataViewType
     public override string ToString() => name;
 }
 
+/// <summary>The type of a date and time (<see cref="DateTime"/>) column.</summary>
+public sealed class DateTimeDataViewType : PrimitiveDataViewType
+{
+    private DateTimeDataViewType() : base(typeof(DateTime)) { }
+    /// <summary>The only instance.</summary>
+    public static DateTimeDataViewType Instance { get; } = new();
+    /// <inheritdoc />
+    public override bool Equals(DataViewType? other) => ReferenceEquals(this, other);
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
+    /// <inheritdoc />
+    public override string ToString() => "DateTime";
+}
+
+/// <summary>The type of a date and time with its offset from UTC (<see cref="DateTimeOffset"/>) column.</summary>
+public sealed class DateTimeOffsetDataViewType : PrimitiveDataViewType
+{
+    private DateTimeOffsetDataViewType() : base(typeof(DateTimeOffset)) { }
+    /// <summary>The only instance.</summary>
+    public static DateTimeOffsetDataViewType Instance { get; } = new();
+    /// <inheritdoc />
+    public override bool Equals(DataViewType? other) => ReferenceEquals(this, other);
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
+    /// <inheritdoc />
+    public override string ToString() => "DateTimeOffset";
+}
+
+/// <summary>The type of a duration (<see cref="TimeSpan"/>) column.</summary>
+public sealed class TimeSpanDataViewType : PrimitiveDataViewType
+{
+    private TimeSpanDataViewType() : base(typeof(TimeSpan)) { }
+    /// <summary>The only instance.</summary>
+    public static TimeSpanDataViewType Instance { get; } = new();
+    /// <inheritdoc />
+    public override bool Equals(DataViewType? other) => ReferenceEquals(this, other);
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
+    /// <inheritdoc />
+    public override string ToString() => "TimeSpan";
+}
+
 /// <summary>Boolean columns.</summary>
 public sealed class BooleanDataViewType : PrimitiveDataViewType
 {

@@ -143,6 +143,9 @@ internal static class PrimitiveTypes
         if (type == typeof(sbyte)) return NumberDataViewType.SByte;
         if (type == typeof(bool)) return BooleanDataViewType.Instance;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return TextDataViewType.Instance;
+        if (type == typeof(DateTime)) return DateTimeDataViewType.Instance;
+        if (type == typeof(DateTimeOffset)) return DateTimeOffsetDataViewType.Instance;
+        if (type == typeof(TimeSpan)) return TimeSpanDataViewType.Instance;
         return null;
     }
 }

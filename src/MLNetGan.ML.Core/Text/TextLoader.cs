@@ -30,6 +30,12 @@ public enum DataKind : byte
     String = 11,
     /// <summary>bool.</summary>
     Boolean = 12,
+    /// <summary>TimeSpan.</summary>
+    TimeSpan = 13,
+    /// <summary>DateTime.</summary>
+    DateTime = 14,
+    /// <summary>DateTimeOffset.</summary>
+    DateTimeOffset = 15,
 }
 
 /// <summary>
@@ -182,6 +188,9 @@ public sealed class TextLoader
                 DataKind.Double => NumberDataViewType.Double,
                 DataKind.String => TextDataViewType.Instance,
                 DataKind.Boolean => BooleanDataViewType.Instance,
+                DataKind.TimeSpan => TimeSpanDataViewType.Instance,
+                DataKind.DateTime => DateTimeDataViewType.Instance,
+                DataKind.DateTimeOffset => DateTimeOffsetDataViewType.Instance,
                 _ => throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported kind {column.DataKind}."),
             };
         var width = column.Source.Sum(r => r.Max - r.Min + 1);
@@ -203,6 +212,9 @@ public sealed class TextLoader
         var t when t == typeof(sbyte) => DataKind.SByte,
         var t when t == typeof(bool) => DataKind.Boolean,
         var t when t == typeof(ReadOnlyMemory<char>) => DataKind.String,
+        var t when t == typeof(TimeSpan) => DataKind.TimeSpan,
+        var t when t == typeof(DateTime) => DataKind.DateTime,
+        var t when t == typeof(DateTimeOffset) => DataKind.DateTimeOffset,
         _ => throw new NotSupportedException($"Type {item} cannot be loaded from text."),
     };
 
@@ -280,6 +292,9 @@ public sealed class TextLoader
             else if (typeof(T) == typeof(ReadOnlyMemory<char>)) value = text.AsMemory();
             else if (missing) value = default(T)!;
             else if (typeof(T) == typeof(bool)) value = s == "1" || (s != "0" && bool.Parse(s));
+            else if (typeof(T) == typeof(DateTime)) value = DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            else if (typeof(T) == typeof(DateTimeOffset)) value = DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            else if (typeof(T) == typeof(TimeSpan)) value = TimeSpan.Parse(s, CultureInfo.InvariantCulture);
             else value = Convert.ChangeType(long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), typeof(T), CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is FormatException or OverflowException)

@@ -17,7 +17,7 @@ internal static class TextSchemaComment
     {
         (DataKind.SByte, "I1"), (DataKind.Byte, "U1"), (DataKind.Int16, "I2"), (DataKind.UInt16, "U2"), (DataKind.Int32, "I4"),
         (DataKind.UInt32, "U4"), (DataKind.Int64, "I8"), (DataKind.UInt64, "U8"), (DataKind.Single, "R4"), (DataKind.Double, "R8"),
-        (DataKind.String, "TX"), (DataKind.Boolean, "BL"),
+        (DataKind.String, "TX"), (DataKind.Boolean, "BL"), (DataKind.TimeSpan, "TS"), (DataKind.DateTime, "DT"), (DataKind.DateTimeOffset, "DZ"),
     };
 
     public static IEnumerable<string> Lines(IReadOnlyList<DataViewSchema.Column> columns, char separator, bool header)
