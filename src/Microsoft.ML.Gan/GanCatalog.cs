@@ -88,6 +88,20 @@ public sealed class GanTrainers
         return Dcgan(options);
     }
 
+    /// <summary>An autoencoder (seed 002's convolutional one for 28x28 images by default); the model adds "Embedding" and "Reconstruction" columns.</summary>
+    public AutoencoderTrainer Autoencoder(AutoencoderOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>An autoencoder with <see cref="AutoencoderOptions"/>' defaults (seed 002's settings).</summary>
+    public AutoencoderTrainer Autoencoder(string featureColumnName = "Features", int epochs = 5, int embeddingDimension = 64) =>
+        Autoencoder(new AutoencoderOptions { FeatureColumnName = featureColumnName, Epochs = epochs, EmbeddingDimension = embeddingDimension });
+
+    /// <summary>A variational autoencoder (seed 004's convolutional one for 28x28 images by default); the model is a <see cref="GanGenerator"/> with an <see cref="GanGenerator.Encoder"/>.</summary>
+    public VaeTrainer Vae(VaeOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>A VAE with <see cref="VaeOptions"/>' defaults (seed 004's settings).</summary>
+    public VaeTrainer Vae(string featureColumnName = "Features", int epochs = 10, int embeddingDimension = 16, double klWeight = 1) =>
+        Vae(new VaeOptions { FeatureColumnName = featureColumnName, Epochs = epochs, EmbeddingDimension = embeddingDimension, KlWeight = klWeight });
+
     /// <summary>A Wasserstein GAN (gradient penalty by default).</summary>
     public WganTrainer Wgan(WganOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 

@@ -29,6 +29,9 @@ public sealed partial class GanGenerator
         public bool HasTrainingState { get; set; }
         public Dictionary<string, double>? GeneratorOptimizerValues { get; set; }
         public Dictionary<string, double>? DiscriminatorOptimizerValues { get; set; }
+        public float ScalingLow { get; set; } = -1;
+        public NetworkSpec? Encoder { get; set; }
+        public List<AutoencoderEpochMetrics>? EncoderHistory { get; set; }
     }
 
     /// <inheritdoc />
@@ -51,9 +54,17 @@ public sealed partial class GanGenerator
             HasTrainingState = trainingState is not null,
             GeneratorOptimizerValues = trainingState?.GeneratorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
             DiscriminatorOptimizerValues = trainingState?.DiscriminatorOptimizer.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+            ScalingLow = Scaling.Low,
+            Encoder = Encoder?.Architecture,
+            EncoderHistory = Encoder?.History.ToList(),
         };
         ctx.WriteJson("generator.json", info, GanJson.Options);
         using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
+        if (Encoder is { } encoder)
+        {
+            using var stream = ctx.CreateEntry("encoder.safetensors");
+            SafeTensors.Save(encoder.Network.state_dict(), stream);
+        }
         if (trainingState is { } state)
         {
             using (var s = ctx.CreateEntry("discriminator.safetensors")) SafeTensors.Save(state.Discriminator.state_dict(), s);
@@ -67,17 +78,15 @@ public sealed partial class GanGenerator
     {
         ctx.CheckFormatVersion(FormatVersion);
         var info = ctx.ReadJson<ModelInfo>("generator.json", GanJson.Options);
-        var options = GanOptionsJson.Deserialize(info.OptionsKind, info.Options);
-        if (info.FeatureDimensions is null || info.FeatureDimensions.Length == 0 || info.FeatureDimensions.Any(d => d <= 0)
-            || info.FeatureDimensions.Aggregate(1L, (a, d) => a * d) > int.MaxValue)
+        var options = GanOptionsJson.Deserialize<NetworkTrainerOptions>(info.OptionsKind, info.Options);
+        var featureType = AutoencoderFiles.ReadFeatureType(info.FeatureDimensions);
+        if (options is not (GanTrainerOptions or VaeOptions)) throw new InvalidDataException($"Options of kind '{info.OptionsKind}' do not describe a generator.");
+        var settings = GanGeneratorSettings.From(options);
+        if (settings.LatentDimension is <= 0 or > MaxLatentDimension)
         {
-            throw new InvalidDataException("The saved feature shape is invalid.");
+            throw new InvalidDataException($"The saved latent size {settings.LatentDimension} is out of range (1 to {MaxLatentDimension}).");
         }
-        if (options.LatentDimension is <= 0 or > MaxLatentDimension)
-        {
-            throw new InvalidDataException($"The saved latent size {options.LatentDimension} is out of range (1 to {MaxLatentDimension}).");
-        }
-        if (string.IsNullOrEmpty(options.FeatureColumnName) || string.IsNullOrEmpty(options.GeneratedColumnName))
+        if (string.IsNullOrEmpty(settings.FeatureColumnName) || string.IsNullOrEmpty(settings.GeneratedColumnName))
         {
             throw new InvalidDataException("The saved column names are missing.");
         }
@@ -85,31 +94,50 @@ public sealed partial class GanGenerator
         {
             throw new InvalidDataException("generator.json lacks the generator, its scaling or its history.");
         }
-        var featureType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureDimensions);
-        if (info.ScalingMinimum.Length != info.ScalingMaximum.Length || (info.ScalingMinimum.Length != 0 && info.ScalingMinimum.Length != featureType.Size))
+        if ((options is VaeOptions) != (info.Encoder is not null))
         {
-            throw new InvalidDataException("The saved data scaling does not match the feature size.");
+            throw new InvalidDataException(options is VaeOptions ? "The saved VAE has no encoder." : "The saved GAN describes an encoder, which only VAEs have.");
         }
+        var scaling = AutoencoderFiles.ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
 
         var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
+        VaeEncoder? encoder = null;
         try
         {
             try
             {
-                NetworkShapes.CheckGenerator(network, options.LatentDimension, featureType.Size, Device.CPU);
+                NetworkShapes.CheckGenerator(network, settings.LatentDimension, featureType.Size, Device.CPU);
             }
             catch (ArgumentException e)
             {
                 throw new InvalidDataException($"The saved generator does not fit its own settings: {e.Message}", e);
             }
-            var state = info.HasTrainingState ? ReadTrainingState(ctx, options) : null;
-            var scaling = info.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(info.ScalingMinimum, info.ScalingMaximum);
-            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state);
+            var state = info.HasTrainingState
+                ? ReadTrainingState(ctx, options as GanTrainerOptions ?? throw new InvalidDataException("The saved VAE says it keeps GAN training state."))
+                : null;
+            encoder = options is VaeOptions vae ? ReadEncoder(vae) : null;
+            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state, encoder);
         }
         catch
         {
             network.Dispose(); // nothing half-loaded stays behind
+            encoder?.Dispose();
             throw;
+        }
+
+        VaeEncoder ReadEncoder(VaeOptions vae)
+        {
+            var encoderNetwork = BuildWithWeights(info.Encoder!, ctx, "encoder.safetensors");
+            try
+            {
+                AutoencoderFiles.CheckLoaded(encoderNetwork, "encoder", featureType.Size, 2 * vae.EmbeddingDimension);
+                return new VaeEncoder(encoderNetwork, info.Encoder!, scaling, vae, featureType, info.Seed, info.EncoderHistory ?? new List<AutoencoderEpochMetrics>());
+            }
+            catch
+            {
+                encoderNetwork.Dispose();
+                throw;
+            }
         }
 
         GanTrainingState ReadTrainingState(ModelLoadContext context, GanTrainerOptions trainedWith)
@@ -136,7 +164,7 @@ public sealed partial class GanGenerator
     // Reads the weights first and checks the description against them, so a file cannot make the loader
     // allocate more than it holds; the initial weights that the file's then replace are drawn from a
     // throwaway generator, so loading a model leaves every other random stream untouched.
-    private static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
+    internal static Sequential BuildWithWeights(NetworkSpec spec, ModelLoadContext ctx, string entry)
     {
         var tensors = ReadTensors(ctx, entry);
         try

@@ -22,10 +22,11 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     private readonly Sequential network;
     private readonly List<GanEpochMetrics> history;
     private GanTrainingState? trainingState;
-    private readonly GanTrainerOptions trainedWith;
+    private readonly NetworkTrainerOptions trainedWith;
 
-    internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, GanTrainerOptions options,
-                          List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState)
+    internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, NetworkTrainerOptions options,
+                          List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState,
+                          VaeEncoder? encoder = null)
     {
         this.context = context;
         this.network = network;
@@ -40,6 +41,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         ImageShape = imageShape;
         Seed = seed;
         this.trainingState = trainingState;
+        Encoder = encoder;
     }
 
     /// <summary>The context the model was trained or loaded with (it logs there).</summary>
@@ -49,12 +51,14 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     public GanGeneratorSettings Settings { get; }
 
     /// <summary>
-    /// A copy of the options the model was trained with (defaults filled in), as a record of how it was trained.
-    /// Each call returns a new copy, so changing it changes nothing in the model; progress and cancellation
-    /// hooks are not kept.
+    /// A copy of the options the model was trained with (defaults filled in), as a record of how it was trained: a
+    /// <see cref="GanTrainerOptions"/> for GANs, <see cref="VaeOptions"/> for a VAE. Each call returns a new copy, so
+    /// changing it changes nothing in the model; progress and cancellation hooks are not kept.
     /// </summary>
-    public GanTrainerOptions Options => GanOptionsJson.Copy(trainedWith);
-    /// <summary>Per-epoch losses and scores.</summary>
+    public NetworkTrainerOptions Options => GanOptionsJson.Copy(trainedWith);
+    /// <summary>The encoder of a VAE (<see cref="VaeTrainer"/>): rows to latent means and log-variances; null for GANs.</summary>
+    public VaeEncoder? Encoder { get; }
+    /// <summary>Per-epoch losses and scores of adversarial training (empty for a VAE: see <see cref="VaeEncoder.History"/>).</summary>
     public IReadOnlyList<GanEpochMetrics> History => history;
     /// <summary>The generator's layers.</summary>
     public NetworkSpec GeneratorArchitecture { get; }
@@ -119,9 +123,13 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         return RowsView(Batched(SampleLatent(count, seed)), count);
     }
 
-    /// <summary>Rows generated along the straight line from latent <paramref name="from"/> to <paramref name="to"/> (both ends included).</summary>
+    /// <summary>
+    /// Rows generated along a path from latent <paramref name="from"/> to <paramref name="to"/> (both ends included):
+    /// the straight line, or with <paramref name="spherical"/> the great-circle arc (slerp; White 2016), which keeps
+    /// the path's points as far from the origin as Gaussian latent vectors usually are, so the middle images stay sharp.
+    /// </summary>
     /// <exception cref="ArgumentException">A vector has the wrong length or fewer than 2 steps are asked for.</exception>
-    public IDataView Interpolate(float[] from, float[] to, int steps)
+    public IDataView Interpolate(float[] from, float[] to, int steps, bool spherical = false)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -134,7 +142,31 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         for (var s = 0; s < steps; s++)
         {
             var t = s / (float)(steps - 1);
-            for (var i = 0; i < LatentDimension; i++) latent[s * LatentDimension + i] = (1 - t) * from[i] + t * to[i];
+            var row = latent.AsSpan(s * LatentDimension, LatentDimension);
+            if (spherical) LatentPaths.Slerp(from, to, t, row);
+            else for (var i = 0; i < LatentDimension; i++) row[i] = (1 - t) * from[i] + t * to[i];
+        }
+        return RowsView(Batched(latent), steps);
+    }
+
+    /// <summary>
+    /// Rows generated from <paramref name="start"/> with latent value <paramref name="dimension"/> replaced by
+    /// <paramref name="steps"/> evenly spaced values from <paramref name="low"/> to <paramref name="high"/>: what one
+    /// latent direction controls, one row of a latent-walk grid.
+    /// </summary>
+    /// <exception cref="ArgumentException">The start vector has the wrong length, the dimension is out of range, or fewer than 2 steps are asked for.</exception>
+    public IDataView WalkLatentDimension(float[] start, int dimension, float low = -3, float high = 3, int steps = 9)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (start.Length != LatentDimension) throw new ArgumentException($"The start vector must have {LatentDimension} values; got {start.Length}.", nameof(start));
+        ArgumentOutOfRangeException.ThrowIfNegative(dimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(dimension, LatentDimension);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var latent = new float[steps * LatentDimension];
+        for (var s = 0; s < steps; s++)
+        {
+            start.CopyTo(latent, s * LatentDimension);
+            latent[s * LatentDimension + dimension] = low + (high - low) * s / (steps - 1);
         }
         return RowsView(Batched(latent), steps);
     }
@@ -165,10 +197,11 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         ImageGrid.Save(path, values, count, columns, shape, Scaling.IsIdentity ? (0f, 1f) : (Scaling.Minimum.Min(), Scaling.Maximum.Max()));
     }
 
-    /// <summary>Frees the generator (and the kept discriminator and optimizer state).</summary>
+    /// <summary>Frees the generator (and the kept discriminator and optimizer state, or the VAE's encoder).</summary>
     public void Dispose()
     {
         network.Dispose();
+        Encoder?.Dispose();
         if (trainingState is { } state)
         {
             state.Discriminator.Dispose();

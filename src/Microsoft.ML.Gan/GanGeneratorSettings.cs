@@ -10,6 +10,10 @@ namespace Microsoft.ML.Gan;
 /// <param name="GeneratedColumnName">Column the transform adds.</param>
 public sealed record GanGeneratorSettings(int LatentDimension, NoiseDistribution Noise, string FeatureColumnName, string GeneratedColumnName)
 {
-    internal static GanGeneratorSettings From(GanTrainerOptions options) =>
-        new(options.LatentDimension, options.Noise, options.FeatureColumnName, options.GeneratedColumnName);
+    internal static GanGeneratorSettings From(NetworkTrainerOptions options) => options switch
+    {
+        GanTrainerOptions gan => new(gan.LatentDimension, gan.Noise, gan.FeatureColumnName, gan.GeneratedColumnName),
+        VaeOptions vae => new(vae.EmbeddingDimension, NoiseDistribution.Normal, vae.FeatureColumnName, vae.GeneratedColumnName), // the VAE's prior N(0, I)
+        _ => throw new ArgumentException($"Options of type {options.GetType().Name} do not describe a generator.", nameof(options)),
+    };
 }

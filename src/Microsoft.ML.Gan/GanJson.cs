@@ -20,31 +20,35 @@ internal static class GanOptionsJson
     private static readonly (string Kind, Type Type)[] Kinds =
     {
         ("Vanilla", typeof(VanillaGanOptions)), ("Dcgan", typeof(DcganOptions)), ("Wgan", typeof(WganOptions)), ("Base", typeof(GanTrainerOptions)),
+        ("Vae", typeof(VaeOptions)), ("Autoencoder", typeof(AutoencoderOptions)),
     };
 
-    public static (string Kind, JsonElement Json) Serialize(GanTrainerOptions options)
+    public static (string Kind, JsonElement Json) Serialize(NetworkTrainerOptions options)
     {
-        var kind = Kinds.First(k => k.Type == options.GetType() || k.Type == typeof(GanTrainerOptions)).Kind;
+        var kind = Kinds.FirstOrDefault(k => k.Type == options.GetType()).Kind
+                   ?? (options is GanTrainerOptions ? "Base" : throw new ArgumentException($"Options of type {options.GetType().Name} cannot be saved.", nameof(options)));
         return (kind, JsonSerializer.SerializeToElement(options, options.GetType(), GanJson.Options));
     }
 
     /// <summary>A deep copy through JSON: runtime hooks (progress, cancellation) are left behind.</summary>
-    public static GanTrainerOptions Copy(GanTrainerOptions options)
+    public static T Copy<T>(T options) where T : NetworkTrainerOptions
     {
         var (kind, json) = Serialize(options);
-        return Deserialize(kind, json);
+        return Deserialize<T>(kind, json);
     }
 
-    public static GanTrainerOptions Deserialize(string kind, JsonElement json)
+    /// <summary>Reads options of kind <paramref name="kind"/>, which must be a <typeparamref name="T"/>.</summary>
+    public static T Deserialize<T>(string kind, JsonElement json) where T : NetworkTrainerOptions
     {
-        var type = Kinds.FirstOrDefault(k => k.Kind == kind).Type ?? throw new InvalidDataException($"Unknown GAN options kind '{kind}'.");
+        var type = Kinds.FirstOrDefault(k => k.Kind == kind).Type ?? throw new InvalidDataException($"Unknown options kind '{kind}'.");
+        if (!typeof(T).IsAssignableFrom(type)) throw new InvalidDataException($"Options of kind '{kind}' are not {typeof(T).Name}.");
         try
         {
-            return (GanTrainerOptions)(json.Deserialize(type, GanJson.Options) ?? throw new InvalidDataException("GAN options are missing."));
+            return (T)(json.Deserialize(type, GanJson.Options) ?? throw new InvalidDataException("The options are missing."));
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            throw new InvalidDataException($"The saved GAN options are malformed: {e.Message}", e);
+            throw new InvalidDataException($"The saved options are malformed: {e.Message}", e);
         }
     }
 }

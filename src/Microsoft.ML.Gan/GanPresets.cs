@@ -87,4 +87,17 @@ public static class GanPresets
         Epochs = 5, BatchSize = 128, LatentDimension = 100, GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4,
         GeneratorBeta1 = 0.5, DiscriminatorBeta1 = 0.5, Loss = GanLoss.NonSaturating, Initialization = WeightInitialization.PyTorchDefault,
     };
+
+    /// <summary>
+    /// Seed 002: the convolutional autoencoder (Conv 1-16-32-64 with a 64-value code, transposed convolutions back,
+    /// Sigmoid), MSE, Adam(1e-3, weight decay 1e-5), batch 64, 5 epochs: <see cref="AutoencoderOptions"/>' defaults.
+    /// </summary>
+    public static AutoencoderOptions TutorialAutoencoder() => new();
+
+    /// <summary>
+    /// Seed 004: the lecture's convolutional VAE (enc 8-16-32-64 channels, fc 128, mean and log-variance heads of 16,
+    /// dec 64-32-16-1, Sigmoid), reconstruction + alpha KL with alpha 1, binary cross-entropy, Adam(1e-3), batch 64,
+    /// 10 epochs: <see cref="VaeOptions"/>' defaults.
+    /// </summary>
+    public static VaeOptions LectureVae() => new();
 }

@@ -54,8 +54,8 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     /// <summary>
     /// Continues a run from a checkpoint (a <c>checkpoint-epoch-NNNNN.zip</c> file, or a
     /// <see cref="GanTrainerOptions.CheckpointDirectory"/> whose latest checkpoint is used) until the options'
-    /// <see cref="GanTrainerOptions.Epochs"/> or <see cref="GanTrainerOptions.Steps"/> are reached. With the same
-    /// seed, data and a fixed <see cref="GanTrainerOptions.Threads"/>, the result is bit-identical to an
+    /// <see cref="NetworkTrainerOptions.Epochs"/> or <see cref="GanTrainerOptions.Steps"/> are reached. With the same
+    /// seed, data and a fixed <see cref="NetworkTrainerOptions.Threads"/>, the result is bit-identical to an
     /// uninterrupted run on the CPU.
     /// </summary>
     /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="resumeFrom"/>.</exception>
@@ -71,20 +71,14 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = (TOptions)Options.Clone();
-        var column = ColumnChecks.RequireColumn(input.Schema, options.FeatureColumnName,
-            t => t is VectorDataViewType { IsKnownSize: true, ItemType: var item } && item == NumberDataViewType.Single, "a known-size vector of Single");
-        var type = (VectorDataViewType)column.Type;
-        var imageShape = ImageShapeOf(type, options);
+        var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
+        var imageShape = TrainerSetup.ImageShapeOf(type, options);
         GanValidation.Validate(options, NeedsImages, imageShape, type.Size);
-        var device = ResolveDevice(options);
+        var device = TrainerSetup.ResolveDevice(context, options, GetType().Name);
 
         using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
         var seed = options.Seed ?? checkpoint?.Seed ?? context.Seed ?? Random.Shared.Next();
-        // libtorch's OpenMP thread count governs the parallel work of the thread that set it, so Threads
-        // is set and restored on the calling thread: Fits on other threads keep their own counts.
-        var previousThreads = torch.get_num_threads();
-        if (options.Threads is { } threads) torch.set_num_threads(threads);
-        try
+        return TrainerSetup.WithThreads(options.Threads, () =>
         {
             var readClock = Stopwatch.StartNew();
             using var data = FeatureMatrix.Read(input, column);
@@ -109,68 +103,14 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             checkpoint?.CheckCompatible(options, seed, data.Rows, data.Columns);
             // A resumed run keeps the scaling it started with, so its data is exactly the same.
             var scaling = checkpoint?.Scaling
-                ?? DataScaler.Fit(data, options.Scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : options.Scaling);
+                ?? DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape));
 
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
                                             scaling, checkpoint);
             var history = run.Train();
             return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
                 options.SaveTrainingState ? run.TakeTrainingState() : null);
-        }
-        finally
-        {
-            torch.set_num_threads(previousThreads);
-        }
-    }
-
-    private static int[]? ImageShapeOf(VectorDataViewType type, GanTrainerOptions options)
-    {
-        var fromColumn = type.Dimensions.Length == 3 ? type.Dimensions.ToArray() : null;
-        if (options.ImageShape is { } configured)
-        {
-            if (configured.Length != 3 || configured.Any(d => d <= 0))
-            {
-                throw new ArgumentException($"ImageShape must be (channels, height, width) with positive sizes; got [{string.Join(", ", configured)}].", nameof(options));
-            }
-            if (configured.Aggregate(1, (a, b) => a * b) != type.Size)
-            {
-                throw new ArgumentException($"ImageShape [{string.Join(", ", configured)}] holds {configured.Aggregate(1, (a, b) => a * b)} values but column '{options.FeatureColumnName}' has {type.Size}.", nameof(options));
-            }
-            if (fromColumn is not null && !fromColumn.SequenceEqual(configured))
-            {
-                throw new ArgumentException($"ImageShape [{string.Join(", ", configured)}] contradicts the column's image shape [{string.Join(", ", fromColumn)}].", nameof(options));
-            }
-            return configured;
-        }
-        return fromColumn;
-    }
-
-    private Device ResolveDevice(GanTrainerOptions options)
-    {
-        var requested = context.GpuDeviceId is { } gpu ? new Device(DeviceType.CUDA, gpu) : ParseDevice(options.Device);
-        if (requested.Type == DeviceType.CUDA && !torch.cuda.is_available())
-        {
-            if (!context.FallbackToCpu)
-            {
-                throw new ArgumentException($"Device '{requested}' was requested (option Device or MLContext.GpuDeviceId) but this libtorch has no CUDA support or no GPU is visible. " +
-                                            "Set MLContext.FallbackToCpu = true to train on the CPU instead, or build the native shim against a CUDA libtorch (see README).", nameof(options));
-            }
-            context.WriteLog(GetType().Name, $"CUDA is not available; falling back to the CPU.", ChannelMessageKind.Warning);
-            return Device.CPU;
-        }
-        return requested;
-    }
-
-    private static Device ParseDevice(string text)
-    {
-        try
-        {
-            return Device.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"Option Device: {e.Message}", "options", e);
-        }
+        });
     }
 }
 

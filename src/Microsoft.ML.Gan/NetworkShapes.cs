@@ -42,6 +42,17 @@ internal static class NetworkShapes
         }
     }
 
+    /// <summary>The network named by option <paramref name="option"/> turns rows of <paramref name="inputs"/> values into rows of <paramref name="outputs"/>.</summary>
+    public static void CheckWidths(Sequential network, string option, int inputs, int outputs, Device device)
+    {
+        using var output = Probe(network, new long[] { 2, inputs }, device, option, $"rows of {inputs} values");
+        if (output.size(0) != 2 || output.numel() / 2 != outputs)
+        {
+            throw new ArgumentException($"Option {option}: it turns 2 rows of {inputs} values into shape [{string.Join(", ", output.shape)}]; " +
+                                        $"{outputs} values per row are needed.", "options");
+        }
+    }
+
     private static Tensor Probe(Sequential network, long[] inputShape, Device device, string option, string expected)
     {
         var wasTraining = network.training;

@@ -22,6 +22,9 @@ public sealed record LayerSpec
     public long Stride { get; init; } = 1;
     /// <summary>Padding (convolutions).</summary>
     public long Padding { get; init; }
+    /// <summary>Extra rows and columns added to one side of a transposed convolution's output (less than the stride), as seed 002's decoder uses.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long OutputPadding { get; init; }
     /// <summary>Whether the layer has a bias (Linear and convolutions).</summary>
     public bool Bias { get; init; } = true;
     /// <summary>Negative slope (LeakyReLU) or drop probability (Dropout).</summary>
@@ -45,8 +48,8 @@ public sealed record LayerSpec
     public static LayerSpec Conv(long inChannels, long outChannels, long kernel, long stride, long padding, bool bias = true) =>
         new() { Kind = "Conv2d", In = inChannels, Out = outChannels, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias };
     /// <summary>A transposed convolution.</summary>
-    public static LayerSpec ConvTranspose(long inChannels, long outChannels, long kernel, long stride, long padding, bool bias = true) =>
-        new() { Kind = "ConvTranspose2d", In = inChannels, Out = outChannels, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias };
+    public static LayerSpec ConvTranspose(long inChannels, long outChannels, long kernel, long stride, long padding, bool bias = true, long outputPadding = 0) =>
+        new() { Kind = "ConvTranspose2d", In = inChannels, Out = outChannels, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias, OutputPadding = outputPadding };
     /// <summary>Batch normalization over features.</summary>
     public static LayerSpec BatchNorm1d(long features) => new() { Kind = "BatchNorm1d", In = features };
     /// <summary>Batch normalization over channels.</summary>
@@ -99,6 +102,8 @@ public sealed record LayerSpec
                     // Stride beyond the kernel skips input; bounding it also bounds how far a layer can grow its output.
                     Require(In > 0 && Out > 0 && Kernel > 0 && Stride > 0 && Stride <= Kernel && Padding >= 0 && Padding < Kernel,
                             $"{Kind} layer (in {In}, out {Out}, kernel {Kernel}, stride {Stride}, padding {Padding}) has a size out of range.");
+                    Require(OutputPadding == 0 || (Kind == "ConvTranspose2d" && OutputPadding > 0 && OutputPadding < Stride),
+                            $"{Kind} layer output padding {OutputPadding} must be 0, or (transposed convolutions) positive and below the stride {Stride}.");
                     return checked(In * Out * Kernel * Kernel + (Bias ? Out : 0) + (SpectralNorm ? Out + In * Kernel * Kernel : 0));
                 case "BatchNorm1d" or "BatchNorm2d":
                     Require(In > 0, $"{Kind} layer needs a positive number of features, not {In}.");
@@ -136,7 +141,7 @@ public sealed record LayerSpec
         "Conv2d" when SpectralNorm => new SpectralNorm(new Conv2d(In, Out, Kernel, Stride, Padding, hasBias: Bias)),
         "Linear" => new Linear(In, Out, Bias),
         "Conv2d" => new Conv2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
-        "ConvTranspose2d" => new ConvTranspose2d(In, Out, Kernel, Stride, Padding, hasBias: Bias),
+        "ConvTranspose2d" => new ConvTranspose2d(In, Out, Kernel, Stride, Padding, OutputPadding, hasBias: Bias),
         "BatchNorm1d" => new BatchNorm1d(In),
         "BatchNorm2d" => new BatchNorm2d(In),
         "ReLU" => new ReLU(),

@@ -119,19 +119,41 @@ public sealed record GanEpochMetrics
     public GanQualityCheck? Quality { get; init; }
 }
 
-/// <summary>Options shared by every GAN trainer. Unset values take the trainer's defaults (the seeds' settings).</summary>
-public class GanTrainerOptions
+/// <summary>
+/// Options shared by every trainer that fits networks to a feature column (GANs, autoencoders, VAEs): the data,
+/// the length of the run, randomness and where it runs.
+/// </summary>
+public abstract class NetworkTrainerOptions
 {
     /// <summary>The training data column: a known-size vector of Single.</summary>
     public string FeatureColumnName { get; set; } = "Features";
-    /// <summary>The column the <see cref="GanGenerator"/> transform adds.</summary>
-    public string GeneratedColumnName { get; set; } = "Generated";
-    /// <summary>Passes over the data. Ignored when <see cref="Steps"/> is set.</summary>
+    /// <summary>Passes over the data.</summary>
     public int Epochs { get; set; } = 100;
-    /// <summary>Generator steps to train for (overrides <see cref="Epochs"/>), as seed 003 counts.</summary>
-    public int? Steps { get; set; }
     /// <summary>Real samples per batch.</summary>
     public int BatchSize { get; set; } = 64;
+    /// <summary>How data is scaled into the networks' output range ([-1, 1] for GANs, [0, 1] for autoencoders).</summary>
+    public DataScaling Scaling { get; set; } = DataScaling.Auto;
+    /// <summary>Image shape (channels, height, width) when the feature column does not carry one.</summary>
+    public int[]? ImageShape { get; set; }
+    /// <summary>Random seed; null falls back to the MLContext's seed.</summary>
+    public int? Seed { get; set; }
+    /// <summary>
+    /// Intra-op threads while training. Null (default): chosen by timing real steps with one thread and with every
+    /// core, re-checked every minute, because a second thread helps large networks on an idle machine and hurts
+    /// when another process holds a core. Set it for bit-reproducible runs (thread counts change float rounding).
+    /// </summary>
+    public int? Threads { get; set; }
+    /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
+    public string Device { get; set; } = "cpu";
+}
+
+/// <summary>Options shared by every GAN trainer. Unset values take the trainer's defaults (the seeds' settings).</summary>
+public class GanTrainerOptions : NetworkTrainerOptions
+{
+    /// <summary>The column the <see cref="GanGenerator"/> transform adds.</summary>
+    public string GeneratedColumnName { get; set; } = "Generated";
+    /// <summary>Generator steps to train for (overrides <see cref="NetworkTrainerOptions.Epochs"/>), as seed 003 counts.</summary>
+    public int? Steps { get; set; }
     /// <summary>Size of the generator's input noise.</summary>
     public int LatentDimension { get; set; } = 100;
     /// <summary>Noise distribution.</summary>
@@ -180,7 +202,7 @@ public class GanTrainerOptions
     /// <summary>
     /// Instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017): the standard deviation of Gaussian noise added
     /// to every sample the discriminator sees, real and generated, in the trainer's [-1, 1] units. It decays linearly
-    /// to 0 over the planned run (<see cref="Epochs"/> or <see cref="Steps"/>), so that early on the two distributions
+    /// to 0 over the planned run (<see cref="NetworkTrainerOptions.Epochs"/> or <see cref="Steps"/>), so that early on the two distributions
     /// overlap and the discriminator cannot separate them perfectly; a run resumed with a longer plan stretches the
     /// rest of the schedule. 0 (default): none; 0.1-0.3 are usual (docs/quality.md).
     /// </summary>
@@ -190,7 +212,7 @@ public class GanTrainerOptions
     /// concatenated into one input, so it sees how varied the samples are and a generator that drops modes is
     /// easy to tell apart. The default discriminators take the wider input (images: the samples' channels
     /// stacked); a custom <see cref="Discriminator"/> must accept <c>Packing</c> x features values.
-    /// <see cref="BatchSize"/> must be a multiple of it. 1 (default): no packing; the paper uses 2 to 4.
+    /// <see cref="NetworkTrainerOptions.BatchSize"/> must be a multiple of it. 1 (default): no packing; the paper uses 2 to 4.
     /// </summary>
     public int Packing { get; set; } = 1;
     /// <summary>
@@ -218,25 +240,11 @@ public class GanTrainerOptions
     public NetworkSpec? Generator { get; set; }
     /// <summary>Custom discriminator (features -> 1 score); null uses the trainer's default.</summary>
     public NetworkSpec? Discriminator { get; set; }
-    /// <summary>How data is scaled into [-1, 1].</summary>
-    public DataScaling Scaling { get; set; } = DataScaling.Auto;
-    /// <summary>Image shape (channels, height, width) when the feature column does not carry one.</summary>
-    public int[]? ImageShape { get; set; }
-    /// <summary>Random seed; null falls back to the MLContext's seed.</summary>
-    public int? Seed { get; set; }
-    /// <summary>
-    /// Intra-op threads while training. Null (default): chosen by timing real steps with one thread and with every
-    /// core, re-checked every minute, because a second thread helps large networks on an idle machine and hurts
-    /// when another process holds a core. Set it for bit-reproducible runs (thread counts change float rounding).
-    /// </summary>
-    public int? Threads { get; set; }
     /// <summary>
     /// The arithmetic of the linear and convolution layers while training (<see cref="GanPrecision"/>); the saved
     /// model keeps float32 weights and generates in float32 either way.
     /// </summary>
     public GanPrecision Precision { get; set; } = GanPrecision.Float32;
-    /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
-    public string Device { get; set; } = "cpu";
     /// <summary>Receives a report after every epoch.</summary>
     [JsonIgnore] public IProgress<GanProgress>? Progress { get; set; }
     /// <summary>Folder for fixed-noise snapshots (PNG) and an HTML page that plays them; null: none.</summary>

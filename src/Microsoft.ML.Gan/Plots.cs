@@ -130,6 +130,14 @@ public static class GanPlots
         return canvas.ToImage();
     }
 
+    /// <summary>
+    /// Tiles images (row-major values, (channels, height, width) each) into one picture, <paramref name="columns"/> per
+    /// row; values map linearly from <paramref name="range"/> to 0-255.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape is not three positive sizes, or there are fewer values than images.</exception>
+    public static MLImage ImageGrid(float[] values, int count, int columns, int[] shape, (float Min, float Max) range) =>
+        Gan.ImageGrid.Render(values, count, columns, shape, range);
+
     /// <summary>Discriminator and generator loss per epoch, as a PNG image with axes, tick values and a legend.</summary>
     public static MLImage LossCurvesPng(IReadOnlyList<GanEpochMetrics> history, int width = 640, int height = 360)
     {
@@ -308,8 +316,18 @@ internal sealed class Canvas
 /// <summary>Tiles generated images into one PNG.</summary>
 internal static class ImageGrid
 {
-    public static void Save(string path, float[] values, int count, int columns, int[] shape, (float Min, float Max) range)
+    public static void Save(string path, float[] values, int count, int columns, int[] shape, (float Min, float Max) range) =>
+        Render(values, count, columns, shape, range).Save(path);
+
+    public static MLImage Render(float[] values, int count, int columns, int[] shape, (float Min, float Max) range)
     {
+        if (shape is not [> 0, > 0, > 0]) throw new ArgumentException("The image shape must be (channels, height, width) with positive sizes.", nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (values.Length < (long)count * shape[0] * shape[1] * shape[2])
+        {
+            throw new ArgumentException($"{count} images of {string.Join("x", shape)} need {(long)count * shape[0] * shape[1] * shape[2]} values; got {values.Length}.", nameof(values));
+        }
         var (channels, h, w) = (shape[0], shape[1], shape[2]);
         columns = Math.Min(columns, count);
         var rows = (count + columns - 1) / columns;
@@ -337,6 +355,6 @@ internal static class ImageGrid
                 }
             }
         }
-        MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels).Save(path);
+        return MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels);
     }
 }

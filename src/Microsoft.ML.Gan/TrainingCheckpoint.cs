@@ -171,7 +171,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             return new TrainingCheckpoint
             {
                 Epoch = header.Epoch, GeneratorSteps = header.GeneratorSteps, DiscriminatorSteps = header.DiscriminatorSteps, History = header.History,
-                Options = GanOptionsJson.Deserialize(header.OptionsKind, header.Options), Seed = header.Seed,
+                Options = GanOptionsJson.Deserialize<GanTrainerOptions>(header.OptionsKind, header.Options), Seed = header.Seed,
                 Scaling = header.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(header.ScalingMinimum, header.ScalingMaximum),
                 Rows = header.Rows, Features = header.Features, Generator = generator, GeneratorAverage = average, Discriminator = discriminator,
                 GeneratorOptimizer = new OptimizerState(header.OptimizerKind, generatorOptimizer, header.GeneratorOptimizerValues),

@@ -109,16 +109,21 @@ internal sealed class FeatureMatrix : IDisposable
 }
 
 /// <summary>
-/// Maps data into the generator's output range [-1, 1] and back: x' = 2 (x - min) / (max - min) - 1,
-/// per feature or over all features. Stored with the model so generated rows come back in user units.
+/// Maps data into a network's output range and back: x' = 2 (x - min) / (max - min) - 1 into a Tanh's [-1, 1]
+/// (GANs), or x' = (x - min) / (max - min) into a Sigmoid's [0, 1] (<see cref="Low"/> = 0: autoencoders), per
+/// feature or over all features. Stored with the model so generated rows come back in user units.
 /// </summary>
 public sealed record DataScaler(float[] Minimum, float[] Maximum)
 {
     /// <summary>No scaling.</summary>
     public static DataScaler Identity { get; } = new(Array.Empty<float>(), Array.Empty<float>());
 
-    internal static DataScaler Fit(FeatureMatrix data, DataScaling mode)
+    /// <summary>Where the minimum maps to: -1 (default, [-1, 1]) or 0 ([0, 1]).</summary>
+    public float Low { get; init; } = -1;
+
+    internal static DataScaler Fit(FeatureMatrix data, DataScaling mode, float low = -1)
     {
+        if (low is not (-1 or 0)) throw new ArgumentOutOfRangeException(nameof(low), "The scaled range starts at -1 or 0.");
         if (mode == DataScaling.None) return Identity;
         var lo = (float[])data.ColumnMinimum.Clone();
         var hi = (float[])data.ColumnMaximum.Clone();
@@ -133,7 +138,7 @@ public sealed record DataScaler(float[] Minimum, float[] Maximum)
         {
             if (hi[c] <= lo[c]) hi[c] = lo[c] + 1; // a constant feature maps to -1 and back
         }
-        return new DataScaler(lo, hi);
+        return new DataScaler(lo, hi) { Low = low };
     }
 
     internal bool IsIdentity => Minimum.Length == 0;
@@ -146,8 +151,22 @@ public sealed record DataScaler(float[] Minimum, float[] Maximum)
         var range = new float[Minimum.Length];
         for (var c = 0; c < range.Length; c++) range[c] = Maximum[c] - Minimum[c];
         // 2 (x - min) / (max - min) - 1, in that order, as Invert undoes it; each op rounds as float arithmetic would.
-        data.Values.add_(torch.tensor(Minimum, 1, Minimum.Length), alpha: -1).mul_(2).div_(torch.tensor(range, 1, range.Length)).add_(-1);
+        var shifted = data.Values.add_(torch.tensor(Minimum, 1, Minimum.Length), alpha: -1);
+        if (Low == 0) shifted.div_(torch.tensor(range, 1, range.Length));
+        else shifted.mul_(2).div_(torch.tensor(range, 1, range.Length)).add_(-1);
         return data;
+    }
+
+    /// <summary>Maps rows in data units (row-major, <paramref name="columns"/> per row) into the network's range, in place, as training did.</summary>
+    public void Apply(Span<float> values, int columns)
+    {
+        if (IsIdentity) return;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = i % columns;
+            var range = Maximum[c] - Minimum[c];
+            values[i] = Low == 0 ? (values[i] - Minimum[c]) / range : (values[i] - Minimum[c]) * 2 / range - 1;
+        }
     }
 
     /// <summary>Maps generator outputs (row-major, <paramref name="columns"/> per row) back to data units, in place.</summary>
@@ -157,7 +176,7 @@ public sealed record DataScaler(float[] Minimum, float[] Maximum)
         for (var i = 0; i < values.Length; i++)
         {
             var c = i % columns;
-            values[i] = (values[i] + 1) / 2 * (Maximum[c] - Minimum[c]) + Minimum[c];
+            values[i] = Low == 0 ? values[i] * (Maximum[c] - Minimum[c]) + Minimum[c] : (values[i] + 1) / 2 * (Maximum[c] - Minimum[c]) + Minimum[c];
         }
     }
 }

@@ -16,6 +16,7 @@ internal static class GanSamples
         yield return TwoD("swissroll", "Seed 003: a GAN learns the Swiss roll (10,000 points). The default main job.", GanPresets.SwissRollHomework(), defaultEpochs: null,
             (ml, seed) => ml.Gan().Datasets.SwissRoll(10_000, seed), SwissRoll);
         yield return Images("mnist-vanilla", "Seed 001: the lab's fully connected GAN on MNIST-format digits.", () => GanPresets.MnistLabVanilla(), defaultEpochs: 20, (ml, o) => ml.Gan().Trainers.Vanilla((VanillaGanOptions)o));
+        yield return Images("lecture-gan", "Seed 004: the lecture's fully connected GAN on MNIST-format digits (compare with the vae sample).", () => GanPresets.LectureGan(), defaultEpochs: 30, (ml, o) => ml.Gan().Trainers.Vanilla((VanillaGanOptions)o));
         yield return Images("dcgan", "Seed 001: DCGAN on MNIST-format digits (28x28).", () => GanPresets.LabDcgan(), defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Dcgan((DcganOptions)o));
         yield return Images("wgan-gp", "WGAN with gradient penalty (convolutional critic) on MNIST-format digits.",
             () => new WganOptions { Convolutional = true, BatchSize = 64, LatentDimension = 100, Epochs = 5 }, defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Wgan((WganOptions)o));
@@ -110,14 +111,15 @@ internal static class GanSamples
             return Run(name, ml, digits, options, folder, r.GetValue(checkpoints), r.GetValue(resume), o => trainer(ml, o), (model, dir) =>
             {
                 model.SaveImageGrid(Path.Combine(dir, "samples.png"), count: 64, columns: 8, seed: 1);
-                if (labels is null) return new Dictionary<string, double>();
+                var sharpness = AutoencoderSamples.Sharpness(model.Generate(1000, seed: 5).GetColumn<Microsoft.ML.Data.VBuffer<float>>("Features").SelectMany(v => v.DenseValues()).ToArray(), model.ImageShape!);
+                if (labels is null) return new Dictionary<string, double> { ["sharpness"] = sharpness };
                 // With labels, score the images in a digit classifier's feature space (trained once, then cached).
                 using var classifier = ml.Gan().TrainImageClassifier(digits);
                 var images = ml.Gan().Evaluate(model, digits, new GanEvaluationOptions { ImageClassifier = classifier }).Images!;
                 return new Dictionary<string, double>
                 {
                     ["fidMnist"] = images.FrechetDistance, ["classesCovered"] = images.ClassesCovered, ["classKl"] = images.ClassKl,
-                    ["classifierScore"] = images.ClassifierScore, ["classifierAccuracy"] = classifier.HeldOutAccuracy,
+                    ["classifierScore"] = images.ClassifierScore, ["classifierAccuracy"] = classifier.HeldOutAccuracy, ["sharpness"] = sharpness,
                 };
             });
         });

@@ -67,7 +67,7 @@ public sealed class DiscriminatorRemedyTests
             Packing = 4, MinibatchStandardDeviation = true,
         }).Fit(ring);
 
-        var layers = model.Options.Discriminator!.Layers;
+        var layers = ((GanTrainerOptions)model.Options).Discriminator!.Layers;
         layers[0].Should().Be(LayerSpec.Linear(2 * 4, 8), "four packed 2-D points");
         layers[^2].Should().Be(LayerSpec.MinibatchStdDev());
         layers[^1].Should().Be(LayerSpec.Linear(16 + 1, 1), "the last layer reads the deviation too");
@@ -91,7 +91,7 @@ public sealed class DiscriminatorRemedyTests
                 }))
                 .Fit(digits).LastTransformer;
 
-            var layers = model.Options.Discriminator!.Layers;
+            var layers = ((GanTrainerOptions)model.Options).Discriminator!.Layers;
             layers[0].Shape.Should().Equal(2, 28, 28);
             layers[1].Should().Be(LayerSpec.Conv(2, 4, 4, 2, 1, bias: false));
             layers.Should().ContainSingle(l => l.Kind == "MinibatchStdDev");
@@ -105,7 +105,7 @@ public sealed class DiscriminatorRemedyTests
                     SpectralNormalization = true,
                 }))
                 .Fit(digits).LastTransformer;
-            var normalizedLayers = normalized.Options.Discriminator!.Layers;
+            var normalizedLayers = ((GanTrainerOptions)normalized.Options).Discriminator!.Layers;
             normalizedLayers.Should().NotContain(l => l.Kind.StartsWith("BatchNorm"), "spectral normalization replaces the discriminator's BatchNorm");
             normalizedLayers.Where(l => l.Kind == "Conv2d").Should().HaveCount(3).And.OnlyContain(l => l.SpectralNorm);
             normalized.History.Should().ContainSingle().Which.DiscriminatorLoss.Should().BeGreaterThan(0);

@@ -53,7 +53,7 @@ public sealed class GeneratorTests
         loaded.Options.Should().BeOfType<VanillaGanOptions>();
         loaded.Options.BatchSize.Should().Be(64);
         ((VanillaGanOptions)loaded.Options).HiddenLayers.Should().Equal(32, 32);
-        loaded.Options.Generator!.Layers.Should().Equal(model.Options.Generator!.Layers);
+        ((GanTrainerOptions)loaded.Options).Generator!.Layers.Should().Equal(((GanTrainerOptions)model.Options).Generator!.Layers);
         loaded.HasTrainingState.Should().BeTrue("discriminator and optimizer state were asked to be kept");
         loaded.Seed.Should().Be(model.Seed);
     }
@@ -213,12 +213,12 @@ public sealed class GeneratorSettingsTests
 
         options.LatentDimension = 99;             // the object the trainer was configured with
         options.GeneratedColumnName = "Other";
-        var handedOut = model.Options;            // the model's record of its training
+        var handedOut = (GanTrainerOptions)model.Options; // the model's record of its training
         handedOut.LatentDimension = 42;
         handedOut.FeatureColumnName = "Else";
 
         model.Settings.Should().Be(new GanGeneratorSettings(3, NoiseDistribution.Normal, "Features", "Generated"));
-        model.Options.LatentDimension.Should().Be(3);
+        ((GanTrainerOptions)model.Options).LatentDimension.Should().Be(3);
         TestData.Points(model.Generate(50, seed: 1)).Should().Equal(before);
         model.Transform(data).Schema.GetColumnOrNull("Generated").Should().NotBeNull();
     }

@@ -25,7 +25,7 @@ public sealed class PrecisionTests
         var points = TestData.Points(lowered.Generate(2000, seed: 3));
         ToyMetrics.SineError(points).Should().BeLessThan(0.1, "bfloat16 products with float32 weights and optimizer learn as float32 does");
         points.Should().NotEqual(TestData.Points(full.Generate(2000, seed: 3)), "the option changes the arithmetic");
-        lowered.Options.Precision.Should().Be(GanPrecision.BFloat16, "the model records how it was trained");
+        ((GanTrainerOptions)lowered.Options).Precision.Should().Be(GanPrecision.BFloat16, "the model records how it was trained");
     }
 
     [Fact]

@@ -4,8 +4,8 @@ namespace MLNetGan.Gan.Tests;
 
 internal static class TestData
 {
-    /// <summary>Writes tiny MNIST-format IDX files: digit-like blobs whose position depends on the label.</summary>
-    public static (string Images, string Labels) WriteIdx(string folder, int count, bool gzip, int size = 28)
+    /// <summary>Writes tiny MNIST-format IDX files: digit-like blobs of <paramref name="radius"/> pixels whose position depends on the label.</summary>
+    public static (string Images, string Labels) WriteIdx(string folder, int count, bool gzip, int size = 28, int radius = 4)
     {
         var pixels = new byte[count * size * size];
         var labels = new byte[count];
@@ -17,7 +17,7 @@ internal static class TestData
             var cy = 8 + labels[i] / 5 * 10;
             for (var y = 0; y < size; y++)
                 for (var x = 0; x < size; x++)
-                    pixels[i * size * size + y * size + x] = (byte)((x - cx) * (x - cx) + (y - cy) * (y - cy) < 16 ? 200 + random.Next(55) : 0);
+                    pixels[i * size * size + y * size + x] = (byte)((x - cx) * (x - cx) + (y - cy) * (y - cy) < radius * radius ? 200 + random.Next(55) : 0);
         }
         var images = Path.Combine(folder, "images-idx3-ubyte" + (gzip ? ".gz" : ""));
         var labelsPath = Path.Combine(folder, "labels-idx1-ubyte" + (gzip ? ".gz" : ""));
