@@ -2,7 +2,8 @@ namespace Microsoft.ML.Gan;
 
 /// <summary>
 /// The stabilizers that change a default discriminator's architecture (<see cref="GanTrainerOptions.Packing"/>,
-/// <see cref="GanTrainerOptions.MinibatchStandardDeviation"/>, <see cref="GanTrainerOptions.SpectralNormalization"/>), applied
+/// <see cref="GanTrainerOptions.MinibatchStandardDeviation"/>, <see cref="GanTrainerOptions.MinibatchDiscrimination"/>,
+/// <see cref="GanTrainerOptions.SpectralNormalization"/>), applied
 /// to its description once for every trainer, so each trainer declares only its plain networks.
 /// </summary>
 internal static class DiscriminatorRemedies
@@ -26,6 +27,28 @@ internal static class DiscriminatorRemedies
             var last = layers.FindLastIndex(IsWeighted);
             layers[last] = layers[last] with { In = layers[last].In + 1 };
             layers.Insert(last, LayerSpec.MinibatchStdDev());
+        }
+        if (options.MinibatchDiscrimination)
+        {
+            var last = layers.FindLastIndex(IsWeighted);
+            var lastLayer = layers[last];
+            if (lastLayer.Kind == "Conv2d")
+            {
+                // A final convolution that sees the whole feature map (kernel = map size, no padding) is a Linear layer on
+                // the flattened map, so the rows minibatch discrimination needs exist just before it.
+                if (lastLayer.Padding != 0 || last + 1 >= layers.Count || layers[last + 1].Kind != "Flatten")
+                {
+                    throw new ArgumentException("Option MinibatchDiscrimination needs a discriminator whose last layer is Linear, or a Conv2d over the whole feature map followed by Flatten.", "options");
+                }
+                var features = lastLayer.In * lastLayer.Kernel * lastLayer.Kernel;
+                layers.RemoveAt(last + 1);
+                layers[last] = LayerSpec.Linear(features, lastLayer.Out, lastLayer.Bias);
+                layers.Insert(last, LayerSpec.Flatten());
+                last++;
+            }
+            var kernels = options.MinibatchDiscriminationKernels;
+            layers.Insert(last, LayerSpec.MinibatchDiscrimination(layers[last].In, kernels));
+            layers[last + 1] = layers[last + 1] with { In = layers[last + 1].In + kernels };
         }
         if (options.SpectralNormalization)
         {

@@ -145,6 +145,9 @@ internal static class GanValidation
         Require(o.BatchSize % Math.Max(1, o.Packing) == 0, nameof(o.BatchSize), $"must be a multiple of Packing = {o.Packing}", o.BatchSize);
         Require(!o.MinibatchStandardDeviation || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.Kind == "MinibatchStdDev"),
                 nameof(o.MinibatchStandardDeviation), "changes only the default discriminator; add LayerSpec.MinibatchStdDev() to the custom Discriminator (before its last layer, which then takes one more input)", o.MinibatchStandardDeviation);
+        Require(!o.MinibatchDiscrimination || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.Kind == "MinibatchDiscrimination"),
+                nameof(o.MinibatchDiscrimination), "changes only the default discriminator; add LayerSpec.MinibatchDiscrimination(...) to the custom Discriminator (before its last Linear layer, which then takes the kernels as extra inputs)", o.MinibatchDiscrimination);
+        Require(o.MinibatchDiscriminationKernels >= 1, nameof(o.MinibatchDiscriminationKernels), "must be at least 1", o.MinibatchDiscriminationKernels);
         Require(!o.SpectralNormalization || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.SpectralNorm),
                 nameof(o.SpectralNormalization), "changes only the default discriminator; set SpectralNorm = true on the custom Discriminator's Linear and Conv2d layers", o.SpectralNormalization);
         Require(o.InstanceNoise >= 0 && double.IsFinite(o.InstanceNoise), nameof(o.InstanceNoise), "must be a finite standard deviation >= 0", o.InstanceNoise);

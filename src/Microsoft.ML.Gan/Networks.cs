@@ -10,13 +10,13 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 public sealed record LayerSpec
 {
-    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev.</summary>
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination.</summary>
     public string Kind { get; init; } = "";
     /// <summary>Input features or channels.</summary>
     public long In { get; init; }
-    /// <summary>Output features or channels.</summary>
+    /// <summary>Output features or channels (MinibatchDiscrimination: kernels, the features it appends).</summary>
     public long Out { get; init; }
-    /// <summary>Kernel size (convolutions).</summary>
+    /// <summary>Kernel size (convolutions), or values per kernel (MinibatchDiscrimination).</summary>
     public long Kernel { get; init; }
     /// <summary>Stride (convolutions).</summary>
     public long Stride { get; init; } = 1;
@@ -77,6 +77,16 @@ public sealed record LayerSpec
     public static LayerSpec MinibatchStdDev(long group = 4) => new() { Kind = "MinibatchStdDev", Group = group };
 
     /// <summary>
+    /// Minibatch discrimination (Salimans et al. 2016) on rows of <paramref name="inFeatures"/>: appends
+    /// <paramref name="kernels"/> features, each the sum over the batch's other rows of exp(-L1 distance) between the rows'
+    /// learned projections of <paramref name="dimensions"/> values; the next layer takes <paramref name="inFeatures"/> +
+    /// <paramref name="kernels"/> inputs. It lets a discriminator see when a batch's samples are near-copies (mode collapse).
+    /// The paper's MNIST model uses 100 kernels of 5 values.
+    /// </summary>
+    public static LayerSpec MinibatchDiscrimination(long inFeatures, long kernels = 50, long dimensions = 5) =>
+        new() { Kind = "MinibatchDiscrimination", In = inFeatures, Out = kernels, Kernel = dimensions, Bias = false };
+
+    /// <summary>
     /// Checks a layer read from a file and returns how many values its state dict holds (weights, biases,
     /// BatchNorm statistics), so a loader can refuse a description that asks for more memory than the file
     /// supplies before anything is allocated.
@@ -118,6 +128,9 @@ public sealed record LayerSpec
                     Require(Shape is { Length: > 0 } && Shape.All(d => d > 0), "Unflatten layer needs a shape of positive sizes.");
                     _ = Shape!.Aggregate(1L, (a, d) => checked(a * d));
                     return 0;
+                case "MinibatchDiscrimination":
+                    Require(In > 0 && Out > 0 && Kernel > 0, $"MinibatchDiscrimination sizes (in {In}, kernels {Out}, values per kernel {Kernel}) must be positive.");
+                    return checked(In * Out * Kernel);
                 case "MinibatchStdDev":
                     Require(Group >= 0, $"MinibatchStdDev group size {Group} must be 0 (whole batch) or positive.");
                     return 0;
@@ -152,6 +165,7 @@ public sealed record LayerSpec
         "Flatten" => new Flatten(),
         "Unflatten" => new Unflatten(1, Shape ?? throw new InvalidDataException("Unflatten layer without a shape.")),
         "MinibatchStdDev" => new MinibatchStdDevLayer(Group),
+        "MinibatchDiscrimination" => new MinibatchDiscriminationLayer(In, Out, Kernel),
         _ => throw new InvalidDataException($"Unknown layer kind '{Kind}'."),
     };
 }
@@ -195,9 +209,9 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
 
     /// <summary>
     /// True when a row's output depends on the other rows of its batch (batch normalization in training, minibatch
-    /// standard deviation), so two batches scored together do not score as they would apart.
+    /// standard deviation or discrimination), so two batches scored together do not score as they would apart.
     /// </summary>
-    public bool MixesRows => HasBatchNorm || Layers.Any(l => l.Kind == "MinibatchStdDev");
+    public bool MixesRows => HasBatchNorm || Layers.Any(l => l.Kind is "MinibatchStdDev" or "MinibatchDiscrimination");
 
     /// <summary>A fully connected network: widths[0] -> ... -> widths[^1], with <paramref name="activation"/> (and optional dropout) after each hidden layer.</summary>
     public static NetworkSpec Mlp(long[] widths, Func<LayerSpec> activation, double dropout = 0, LayerSpec? output = null)

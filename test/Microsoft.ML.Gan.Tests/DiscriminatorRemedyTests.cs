@@ -57,6 +57,50 @@ public sealed class DiscriminatorRemedyTests
     }
 
     [Fact]
+    public void Minibatch_discrimination_appends_each_rows_closeness_to_the_others()
+    {
+        // Projection weights of 1 (one kernel of one value = the sum of a row's features): rows (0, 0), (1, 1), (0, 1)
+        // project to 0, 2, 1; row 0's closeness: e^-2 + e^-1, row 1's: e^-2 + e^-1, row 2's: 2 e^-1.
+        using var layer = new NetworkSpec(new[] { LayerSpec.MinibatchDiscrimination(2, kernels: 1, dimensions: 1) }).Build();
+        using (torch.no_grad()) layer.parameters().Single().fill_(1);
+        using var input = torch.tensor(new float[] { 0, 0, 1, 1, 0, 1 }, new long[] { 3, 2 });
+        using var output = layer.forward(input);
+        output.shape.Should().Equal(3, 3);
+        var expected = new[] { 0, 0, MathF.Exp(-2) + MathF.Exp(-1), 1, 1, MathF.Exp(-2) + MathF.Exp(-1), 0, 1, 2 * MathF.Exp(-1) };
+        Values(output).Should().Equal(expected, (a, b) => Math.Abs(a - b) < 1e-6);
+        layer.named_parameters().Single().name.Should().Be("0.projection.weight");
+    }
+
+    [Fact]
+    public void Minibatch_discrimination_rewrites_mlp_and_convolutional_default_discriminators()
+    {
+        var ml = new MLContext(seed: 1);
+        var ring = ml.Gan().Datasets.GaussianRing(256, seed: 2);
+        using var model = ml.Gan().Trainers.Vanilla(new VanillaGanOptions
+        {
+            Epochs = 1, BatchSize = 32, LatentDimension = 2, HiddenLayers = new[] { 16, 8 }, Seed = 3, Threads = 1,
+            MinibatchDiscrimination = true, MinibatchDiscriminationKernels = 6,
+        }).Fit(ring);
+        var layers = ((GanTrainerOptions)model.Options).Discriminator!.Layers;
+        layers[^2].Should().Be(LayerSpec.MinibatchDiscrimination(16, 6), "the default discriminator mirrors HiddenLayers: 2 -> 8 -> 16 -> 1");
+        layers[^1].Should().Be(LayerSpec.Linear(16 + 6, 1));
+
+        var convolutional = DiscriminatorRemedies.Apply(ConvNetworks.Build(new[] { 1, 28, 28 }, 8, 4, 4, batchNormInDiscriminator: true).Discriminator,
+                                                        new DcganOptions { MinibatchDiscrimination = true, MinibatchDiscriminationKernels = 5 });
+        convolutional.Layers.TakeLast(3).Should().Equal(LayerSpec.Flatten(), LayerSpec.MinibatchDiscrimination(8 * 7 * 7, 5), LayerSpec.Linear(8 * 7 * 7 + 5, 1, bias: false));
+        convolutional.MixesRows.Should().BeTrue("real and generated batches must be scored apart");
+        using var network = convolutional.Build();
+        using var scores = network.forward(torch.zeros(new long[] { 3, 784 }));
+        scores.shape.Should().Equal(3, 1);
+
+        var custom = () => ml.Gan().Trainers.Vanilla(new VanillaGanOptions
+        {
+            MinibatchDiscrimination = true, Discriminator = NetworkSpec.Mlp(new long[] { 2, 8, 1 }, LayerSpec.ReLU),
+        }).Fit(ring);
+        custom.Should().Throw<ArgumentException>().WithMessage("*MinibatchDiscrimination*custom Discriminator*");
+    }
+
+    [Fact]
     public void Default_discriminators_take_packed_samples_and_a_deviation_feature_before_their_last_layer()
     {
         var ml = new MLContext(seed: 1);
