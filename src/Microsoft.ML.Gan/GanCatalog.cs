@@ -99,7 +99,7 @@ public sealed class GanTrainers
     public VaeTrainer Vae(VaeOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 
     /// <summary>A VAE with <see cref="VaeOptions"/>' defaults (seed 004's settings).</summary>
-    public VaeTrainer Vae(string featureColumnName = "Features", int epochs = 10, int embeddingDimension = 16, double klWeight = 1) =>
+    public VaeTrainer Vae(string featureColumnName = "Features", int epochs = 20, int embeddingDimension = 16, double klWeight = 1) =>
         Vae(new VaeOptions { FeatureColumnName = featureColumnName, Epochs = epochs, EmbeddingDimension = embeddingDimension, KlWeight = klWeight });
 
     /// <summary>A Wasserstein GAN (gradient penalty by default).</summary>

@@ -125,20 +125,8 @@ public sealed partial class GanGenerator
             throw;
         }
 
-        VaeEncoder ReadEncoder(VaeOptions vae)
-        {
-            var encoderNetwork = BuildWithWeights(info.Encoder!, ctx, "encoder.safetensors");
-            try
-            {
-                AutoencoderFiles.CheckLoaded(encoderNetwork, "encoder", featureType.Size, 2 * vae.EmbeddingDimension);
-                return new VaeEncoder(encoderNetwork, info.Encoder!, scaling, vae, featureType, info.Seed, info.EncoderHistory ?? new List<AutoencoderEpochMetrics>());
-            }
-            catch
-            {
-                encoderNetwork.Dispose();
-                throw;
-            }
-        }
+        VaeEncoder ReadEncoder(VaeOptions vae) =>
+            VaeEncoder.Read(ctx, info.Encoder!, scaling, vae, featureType, info.Seed, info.EncoderHistory ?? new List<AutoencoderEpochMetrics>());
 
         GanTrainingState ReadTrainingState(ModelLoadContext context, GanTrainerOptions trainedWith)
         {

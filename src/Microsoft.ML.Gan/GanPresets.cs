@@ -97,7 +97,7 @@ public static class GanPresets
     /// <summary>
     /// Seed 004: the lecture's convolutional VAE (enc 8-16-32-64 channels, fc 128, mean and log-variance heads of 16,
     /// dec 64-32-16-1, Sigmoid), reconstruction + alpha KL with alpha 1, binary cross-entropy, Adam(1e-3), batch 64,
-    /// 10 epochs: <see cref="VaeOptions"/>' defaults.
+    /// 20 epochs: <see cref="VaeOptions"/>' defaults.
     /// </summary>
     public static VaeOptions LectureVae() => new();
 }

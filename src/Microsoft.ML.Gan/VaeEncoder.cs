@@ -7,16 +7,22 @@ namespace Microsoft.ML.Gan;
 /// <summary>
 /// A VAE's encoder (its recognition model) as an ML.NET transformer: adds each row's latent mean ("Mean"), log-variance
 /// ("LogVariance") and a code drawn from that Gaussian ("Embedding"; seeded by the model's seed and the row's position,
-/// so a view reads the same every time). Saved and loaded with its <see cref="GanGenerator"/>. Thread-safe.
+/// so a view reads the same every time). Saved with its <see cref="GanGenerator"/>, or alone (for a pipeline that
+/// only encodes). Thread-safe.
 /// </summary>
+[ModelComponent(ComponentId)]
 public sealed class VaeEncoder : RowToRowTransformerBase, IDisposable
 {
+    internal const string ComponentId = "VaeEncoder";
+    private const int FormatVersion = 1;
     private readonly RowCodec network;
+    private readonly VaeOptions trainedWith;
 
     internal VaeEncoder(Sequential encoder, NetworkSpec architecture, DataScaler scaling, VaeOptions options, VectorDataViewType featureType, int seed,
                         IReadOnlyList<AutoencoderEpochMetrics> history)
     {
         LatentDimension = options.EmbeddingDimension;
+        trainedWith = GanOptionsJson.Copy(options);
         network = new RowCodec(encoder, architecture, featureType.Size, 2 * LatentDimension);
         Scaling = scaling;
         FeatureType = featureType;
@@ -84,10 +90,62 @@ public sealed class VaeEncoder : RowToRowTransformerBase, IDisposable
             });
     }
 
-    /// <summary>Saved inside its <see cref="GanGenerator"/>; saving the encoder alone is not supported.</summary>
-    /// <exception cref="NotSupportedException">Always: save the VAE's generator, which includes this encoder.</exception>
-    public override void Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("A VAE's encoder is saved with its generator: save the GanGenerator that VaeTrainer.Fit returned (ml.Model.Save).");
+    private sealed class Info
+    {
+        public string OptionsKind { get; set; } = "";
+        public System.Text.Json.JsonElement Options { get; set; }
+        public NetworkSpec? Encoder { get; set; }
+        public float[]? ScalingMinimum { get; set; }
+        public float[]? ScalingMaximum { get; set; }
+        public float ScalingLow { get; set; }
+        public int[]? FeatureDimensions { get; set; }
+        public int Seed { get; set; }
+        public List<AutoencoderEpochMetrics>? History { get; set; }
+    }
+
+    /// <summary>Saves the encoder alone (its generator saves it too): <c>vae-encoder.json</c> and <c>encoder.safetensors</c>.</summary>
+    public override void Save(ModelSaveContext ctx)
+    {
+        ctx.SetComponent(ComponentId, FormatVersion);
+        var (kind, json) = GanOptionsJson.Serialize(trainedWith);
+        ctx.WriteJson("vae-encoder.json", new Info
+        {
+            OptionsKind = kind, Options = json, Encoder = Architecture, ScalingMinimum = Scaling.Minimum, ScalingMaximum = Scaling.Maximum,
+            ScalingLow = Scaling.Low, FeatureDimensions = FeatureType.Dimensions.ToArray(), Seed = Seed, History = History.ToList(),
+        }, GanJson.Options);
+        using var stream = ctx.CreateEntry("encoder.safetensors");
+        MLNetGan.Torch.Serialization.SafeTensors.Save(Network.state_dict(), stream);
+    }
+
+    /// <summary>Loads an encoder saved alone: rebuilds the layers from their description and reads the weights (data only).</summary>
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ctx.CheckFormatVersion(FormatVersion);
+        var info = ctx.ReadJson<Info>("vae-encoder.json", GanJson.Options);
+        var options = GanOptionsJson.Deserialize<VaeOptions>(info.OptionsKind, info.Options);
+        if (info.Encoder is null || info.ScalingMinimum is null || info.ScalingMaximum is null) throw new InvalidDataException("vae-encoder.json lacks the encoder or its scaling.");
+        var featureType = AutoencoderFiles.ReadFeatureType(info.FeatureDimensions);
+        var scaling = AutoencoderFiles.ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
+        return Read(ctx, info.Encoder, scaling, options, featureType, info.Seed, info.History ?? new List<AutoencoderEpochMetrics>());
+    }
+
+    /// <summary>Builds the encoder from its description and its weights entry, checked against the saved sizes.</summary>
+    internal static VaeEncoder Read(ModelLoadContext ctx, NetworkSpec architecture, DataScaler scaling, VaeOptions options, VectorDataViewType featureType,
+                                    int seed, List<AutoencoderEpochMetrics> history)
+    {
+        if (options.EmbeddingDimension is <= 0 or > 1 << 20) throw new InvalidDataException($"The saved latent size {options.EmbeddingDimension} is out of range.");
+        var encoder = GanGenerator.BuildWithWeights(architecture, ctx, "encoder.safetensors");
+        try
+        {
+            AutoencoderFiles.CheckLoaded(encoder, "encoder", featureType.Size, 2 * options.EmbeddingDimension);
+            return new VaeEncoder(encoder, architecture, scaling, options, featureType, seed, history);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Frees the network.</summary>
     public void Dispose() => network.Dispose();

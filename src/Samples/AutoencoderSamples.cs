@@ -61,7 +61,7 @@ internal static class AutoencoderSamples
             if (!TryLoad(r.GetValue(data), r.GetValue(limit), r.GetValue(seed), out var ml, out var digits, out var labelled)) return 2;
             var folder = Folder(r.GetValue(output), "vae");
             var clock = Stopwatch.StartNew();
-            var options = new VaeOptions { Epochs = r.GetValue(epochs) ?? 10, EmbeddingDimension = r.GetValue(latent), KlWeight = r.GetValue(klWeight), Progress = new EpochLine("vae") };
+            var options = new VaeOptions { Epochs = r.GetValue(epochs) ?? new VaeOptions().Epochs, EmbeddingDimension = r.GetValue(latent), KlWeight = r.GetValue(klWeight), Progress = new EpochLine("vae") };
             using var model = ml.Gan().Trainers.Vae(options).Fit(digits);
             var seconds = clock.Elapsed.TotalSeconds;
             ml.Model.Save(model, digits.Schema, Path.Combine(folder, "model.zip"));
