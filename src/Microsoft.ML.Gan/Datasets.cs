@@ -90,7 +90,7 @@ public static class MnistIdxCatalog
 
     /// <summary>
     /// Images and labels as a view: "Features" (Single vector of channels x height x width, values in [0, 1])
-    /// and "Label" (key of 10, value label + 1).
+    /// and "Label" (key of 10, value label + 1, with key values "0".."9").
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not an IDX file of the expected kind, or the two files disagree; the message says which.</exception>
     public static IDataView LoadFromMnistIdx(this DataOperationsCatalog catalog, string imagesPath, string? labelsPath = null)
@@ -113,7 +113,13 @@ public static class MnistIdxCatalog
         var definition = SchemaDefinition.Create(typeof(Digit), SchemaDefinition.Direction.Read);
         definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1, rows, columns);
         if (labels is null) definition.Remove(definition["Label"]);
-        else definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 10);
+        else
+        {
+            // Key values "0".."9", as ML.NET's MapValueToKey gives, so labels read as the digits they name.
+            definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 10);
+            var names = new VBuffer<ReadOnlyMemory<char>>(10, Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory()).ToArray());
+            definition["Label"].AddAnnotation(AnnotationUtils.Kinds.KeyValues, names, new VectorDataViewType(TextDataViewType.Instance, 10));
+        }
         return catalog.LoadFromEnumerable(digits, definition);
     }
 

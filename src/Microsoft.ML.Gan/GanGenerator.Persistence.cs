@@ -32,6 +32,8 @@ public sealed partial class GanGenerator
         public float ScalingLow { get; set; } = -1;
         public NetworkSpec? Encoder { get; set; }
         public List<AutoencoderEpochMetrics>? EncoderHistory { get; set; }
+        public string[]? LabelClasses { get; set; }
+        public long[]? LabelCounts { get; set; }
     }
 
     /// <inheritdoc />
@@ -57,6 +59,8 @@ public sealed partial class GanGenerator
             ScalingLow = Scaling.Low,
             Encoder = Encoder?.Architecture,
             EncoderHistory = Encoder?.History.ToList(),
+            LabelClasses = Labels?.Classes.ToArray(),
+            LabelCounts = Labels?.Counts.ToArray(),
         };
         ctx.WriteJson("generator.json", info, GanJson.Options);
         using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
@@ -99,6 +103,7 @@ public sealed partial class GanGenerator
             throw new InvalidDataException(options is VaeOptions ? "The saved VAE has no encoder." : "The saved GAN describes an encoder, which only VAEs have.");
         }
         var scaling = AutoencoderFiles.ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
+        var conditioning = ReadConditioning(info.LabelClasses, info.LabelCounts);
 
         var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
         VaeEncoder? encoder = null;
@@ -106,7 +111,7 @@ public sealed partial class GanGenerator
         {
             try
             {
-                NetworkShapes.CheckGenerator(network, settings.LatentDimension, featureType.Size, Device.CPU);
+                NetworkShapes.CheckGenerator(network, settings.LatentDimension + (conditioning?.Count ?? 0), featureType.Size, Device.CPU);
             }
             catch (ArgumentException e)
             {
@@ -116,7 +121,7 @@ public sealed partial class GanGenerator
                 ? ReadTrainingState(ctx, options as GanTrainerOptions ?? throw new InvalidDataException("The saved VAE says it keeps GAN training state."))
                 : null;
             encoder = options is VaeOptions vae ? ReadEncoder(vae) : null;
-            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state, encoder);
+            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state, encoder, conditioning);
         }
         catch
         {
@@ -146,6 +151,20 @@ public sealed partial class GanGenerator
                 discriminator.Dispose();
                 throw;
             }
+        }
+    }
+
+    private static LabelConditioning? ReadConditioning(string[]? classes, long[]? counts)
+    {
+        if (classes is null && counts is null) return null;
+        if (classes is null || counts is null || classes.Length > 1 << 20) throw new InvalidDataException("generator.json's label classes and counts are incomplete or too many.");
+        try
+        {
+            return new LabelConditioning(classes, counts);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"generator.json's label classes are invalid: {e.Message}", e);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed partial class GanGenerator
     {
         private readonly GanGenerator parent;
         private readonly DataViewSchema.Column? latent;
+        private readonly DataViewSchema.Column? label;
         private readonly DataViewSchema.DetachedColumn[] outputs;
 
         public Mapper(DataViewSchema schema, GanGenerator parent) : base(schema)
@@ -30,15 +31,23 @@ public sealed partial class GanGenerator
                 }
                 latent = column;
             }
+            // A conditional model generates each row's own label when the input has the label column.
+            if (parent.Labels is not null && parent.Options is GanTrainerOptions { LabelColumnName: { } labelName }
+                && schema.GetColumnOrNull(labelName) is { } labelColumn && LabelColumn.Supports(labelColumn.Type))
+            {
+                label = labelColumn;
+            }
             outputs = new[] { new DataViewSchema.DetachedColumn(parent.Settings.GeneratedColumnName, parent.FeatureType) };
         }
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => outputs;
-        public override IEnumerable<int> GetDependencies(int outputIndex) => latent is { } c ? new[] { c.Index } : Array.Empty<int>();
+        public override IEnumerable<int> GetDependencies(int outputIndex) =>
+            new[] { latent, label }.Where(c => c is not null).Select(c => c!.Value.Index).ToArray();
 
         public override Delegate CreateGetter(DataViewRow input, int outputIndex)
         {
             var latentGetter = latent is { } c ? input.GetGetter<VBuffer<float>>(input.Schema[c.Index]) : null;
+            var labelReader = label is { } l ? LabelColumn.Reader(input, input.Schema[l.Index]) : null;
             VBuffer<float> z = default;
             var scratch = new float[parent.LatentDimension];
             return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
@@ -48,18 +57,24 @@ public sealed partial class GanGenerator
                 {
                     latentGetter(ref z);
                     z.CopyTo(scratch);
-                    row = parent.GenerateFromLatent(scratch);
+                    row = parent.GenerateFromLatent(scratch, labelReader?.Invoke());
                 }
                 else
                 {
                     // Deterministic per row: the same seed and position always give the same sample.
                     var rowSeed = unchecked((int)(parent.Seed * 2654435761L + input.Position * 40503L));
-                    row = parent.GenerateFromLatent(parent.SampleLatent(1, rowSeed));
+                    var rowLabel = labelReader?.Invoke();
+                    row = rowLabel is null && parent.Labels is not null
+                        ? GeneratedRow(parent.Generate(1, rowSeed))
+                        : parent.GenerateFromLatent(parent.SampleLatent(1, rowSeed), rowLabel);
                 }
                 var editor = VBufferEditor.Create(ref value, row.Length);
                 row.CopyTo(editor.Values);
                 value = editor.Commit();
             });
         }
+
+        private float[] GeneratedRow(IDataView one) =>
+            one.GetColumn<VBuffer<float>>(parent.Settings.FeatureColumnName).Single().DenseValues().ToArray();
     }
 }

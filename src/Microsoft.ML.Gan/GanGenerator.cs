@@ -26,7 +26,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
 
     internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, NetworkTrainerOptions options,
                           List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState,
-                          VaeEncoder? encoder = null)
+                          VaeEncoder? encoder = null, LabelConditioning? conditioning = null)
     {
         this.context = context;
         this.network = network;
@@ -42,6 +42,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         Seed = seed;
         this.trainingState = trainingState;
         Encoder = encoder;
+        Labels = conditioning;
     }
 
     /// <summary>The context the model was trained or loaded with (it logs there).</summary>
@@ -56,6 +57,12 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     /// changing it changes nothing in the model; progress and cancellation hooks are not kept.
     /// </summary>
     public NetworkTrainerOptions Options => GanOptionsJson.Copy(trainedWith);
+    /// <summary>
+    /// The classes of a conditional GAN (<see cref="GanTrainerOptions.LabelColumnName"/>); null for an unconditional model.
+    /// Methods that take a <c>label</c> make rows of that class; without one, a conditional model draws classes in the
+    /// training proportions (seeded).
+    /// </summary>
+    public LabelConditioning? Labels { get; }
     /// <summary>The encoder of a VAE (<see cref="VaeTrainer"/>): rows to latent means and log-variances; null for GANs.</summary>
     public VaeEncoder? Encoder { get; }
     /// <summary>Per-epoch losses and scores of adversarial training (empty for a VAE: see <see cref="VaeEncoder.History"/>).</summary>
@@ -75,27 +82,49 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     /// <summary>Whether the discriminator and optimizer states are kept (and saved) for resuming training.</summary>
     public bool HasTrainingState => trainingState is not null;
 
-    /// <summary>Generator outputs for the given latent vectors (rows of <see cref="LatentDimension"/>), in data units, row-major.</summary>
-    /// <exception cref="ArgumentException">The latent buffer is not a whole number of latent vectors.</exception>
-    public float[] GenerateFromLatent(ReadOnlySpan<float> latent)
+    /// <summary>
+    /// Generator outputs for the given latent vectors (rows of <see cref="LatentDimension"/>), in data units, row-major;
+    /// for a conditional model, of class <paramref name="label"/> (or classes drawn in the training proportions).
+    /// </summary>
+    /// <exception cref="ArgumentException">The latent buffer is not a whole number of latent vectors, or the label is unknown or given to an unconditional model.</exception>
+    public float[] GenerateFromLatent(ReadOnlySpan<float> latent, string? label = null)
     {
         if (latent.Length == 0 || latent.Length % LatentDimension != 0)
         {
             throw new ArgumentException($"Latent values must come in rows of {LatentDimension}; got {latent.Length} values.", nameof(latent));
         }
-        var output = new float[latent.Length / LatentDimension * FeatureType.Size];
-        GenerateInto(latent, output);
+        var rows = latent.Length / LatentDimension;
+        var output = new float[rows * FeatureType.Size];
+        GenerateInto(latent, ClassesFor(rows, label, Seed, oneForAll: false), output);
         return output;
     }
 
-    /// <summary>Runs the generator on whole latent rows and writes the rows, in data units, into <paramref name="output"/>.</summary>
-    private void GenerateInto(ReadOnlySpan<float> latent, Span<float> output)
+    /// <summary>
+    /// The class of each of <paramref name="rows"/> rows: <paramref name="label"/>'s, or drawn in the training proportions
+    /// with <paramref name="seed"/> (one class for all rows when <paramref name="oneForAll"/>); null for an unconditional model.
+    /// </summary>
+    private long[]? ClassesFor(int rows, string? label, int seed, bool oneForAll)
+    {
+        if (Labels is not { } labels)
+        {
+            return label is null ? null : throw new ArgumentException(
+                $"This generator is unconditional (trained without LabelColumnName), so it cannot generate rows of label \"{label}\". Train with LabelColumnName set.", nameof(label));
+        }
+        if (label is not null) return Enumerable.Repeat((long)labels.IndexOf(label), rows).ToArray();
+        // Its own stream (not the noise's), so rows of a given seed keep their latent vectors whatever the classes.
+        using var generator = new Generator((ulong)(uint)seed + (1UL << 32));
+        return oneForAll ? Enumerable.Repeat(labels.Sample(1, generator)[0], rows).ToArray() : labels.Sample(rows, generator);
+    }
+
+    /// <summary>Runs the generator on whole latent rows (with their classes, when conditional) and writes the rows, in data units, into <paramref name="output"/>.</summary>
+    private void GenerateInto(ReadOnlySpan<float> latent, ReadOnlySpan<long> classes, Span<float> output)
     {
         var rows = latent.Length / LatentDimension;
         using (torch.inference_mode())
         using (torch.NewDisposeScope())
         {
             var z = torch.tensor(latent, new long[] { rows, LatentDimension });
+            if (Labels is { } labels) z = labels.GeneratorInput(z, torch.tensor(classes.ToArray(), rows));
             var device = network.parameters().First().device;
             var x = network.forward(device == MLNetGan.Torch.Device.CPU ? z : z.to(device)).reshape(rows, -1);
             if (x.size(1) != FeatureType.Size)
@@ -116,11 +145,18 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         return LatentNoise.Sample(Settings.Noise, count, LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
     }
 
-    /// <summary><paramref name="count"/> generated rows, as a data view whose column has the training column's name and type.</summary>
-    public IDataView Generate(int count, int seed)
+    /// <summary>
+    /// <paramref name="count"/> generated rows, as a data view whose column has the training column's name and type. For a
+    /// conditional model, rows of <paramref name="label"/> (the label value as the user sees it: text and numbers as
+    /// themselves, booleans "true"/"false", keys by their key-value text), or without one, rows whose classes are drawn
+    /// in the training proportions.
+    /// </summary>
+    /// <exception cref="ArgumentException">The label is unknown (the known ones are listed) or the model is unconditional.</exception>
+    public IDataView Generate(int count, int seed, string? label = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return RowsView(Batched(SampleLatent(count, seed)), count);
+        var classes = ClassesFor(count, label, seed, oneForAll: false);
+        return RowsView(Batched(SampleLatent(count, seed), classes), count);
     }
 
     /// <summary>
@@ -129,7 +165,12 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     /// the path's points as far from the origin as Gaussian latent vectors usually are, so the middle images stay sharp.
     /// </summary>
     /// <exception cref="ArgumentException">A vector has the wrong length or fewer than 2 steps are asked for.</exception>
-    public IDataView Interpolate(float[] from, float[] to, int steps, bool spherical = false)
+    /// <param name="from">Latent vector at the start.</param>
+    /// <param name="to">Latent vector at the end.</param>
+    /// <param name="steps">Rows, ends included.</param>
+    /// <param name="spherical">Follow the arc instead of the line.</param>
+    /// <param name="label">For a conditional model, the class of every row (default: one class drawn with the model's seed).</param>
+    public IDataView Interpolate(float[] from, float[] to, int steps, bool spherical = false, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -146,7 +187,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
             if (spherical) LatentPaths.Slerp(from, to, t, row);
             else for (var i = 0; i < LatentDimension; i++) row[i] = (1 - t) * from[i] + t * to[i];
         }
-        return RowsView(Batched(latent), steps);
+        return RowsView(Batched(latent, ClassesFor(steps, label, Seed, oneForAll: true)), steps);
     }
 
     /// <summary>
@@ -155,7 +196,13 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     /// latent direction controls, one row of a latent-walk grid.
     /// </summary>
     /// <exception cref="ArgumentException">The start vector has the wrong length, the dimension is out of range, or fewer than 2 steps are asked for.</exception>
-    public IDataView WalkLatentDimension(float[] start, int dimension, float low = -3, float high = 3, int steps = 9)
+    /// <param name="start">The latent vector the walk starts from.</param>
+    /// <param name="dimension">The latent value that changes.</param>
+    /// <param name="low">Its first value.</param>
+    /// <param name="high">Its last value.</param>
+    /// <param name="steps">Rows.</param>
+    /// <param name="label">For a conditional model, the class of every row (default: one class drawn with the model's seed).</param>
+    public IDataView WalkLatentDimension(float[] start, int dimension, float low = -3, float high = 3, int steps = 9, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         if (start.Length != LatentDimension) throw new ArgumentException($"The start vector must have {LatentDimension} values; got {start.Length}.", nameof(start));
@@ -168,10 +215,10 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
             start.CopyTo(latent, s * LatentDimension);
             latent[s * LatentDimension + dimension] = low + (high - low) * s / (steps - 1);
         }
-        return RowsView(Batched(latent), steps);
+        return RowsView(Batched(latent, ClassesFor(steps, label, Seed, oneForAll: true)), steps);
     }
 
-    private float[] Batched(float[] latent)
+    private float[] Batched(float[] latent, long[]? classes)
     {
         const int chunk = 256; // keeps a DCGAN's activations under glibc's 32 MiB mmap limit, so their pages are reused (4.8x faster than 1024)
         var rows = latent.Length / LatentDimension;
@@ -179,21 +226,31 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         for (var start = 0; start < rows; start += chunk)
         {
             var n = Math.Min(chunk, rows - start);
-            GenerateInto(latent.AsSpan(start * LatentDimension, n * LatentDimension), output.AsSpan(start * FeatureType.Size, n * FeatureType.Size));
+            GenerateInto(latent.AsSpan(start * LatentDimension, n * LatentDimension), classes is null ? default : classes.AsSpan(start, n),
+                         output.AsSpan(start * FeatureType.Size, n * FeatureType.Size));
         }
         return output;
     }
 
     private IDataView RowsView(float[] values, int rows) => new GeneratedRowsView(values, rows, Settings.FeatureColumnName, FeatureType);
 
-    /// <summary>Saves a grid of <paramref name="count"/> generated images as PNG (images only).</summary>
+    /// <summary>
+    /// Saves a grid of <paramref name="count"/> generated images as PNG (images only). A conditional model's grid has one
+    /// row of <paramref name="columns"/> images per class, in <see cref="LabelConditioning.Classes"/> order (count is ignored).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The model does not generate images.</exception>
     public void SaveImageGrid(string path, int count = 64, int columns = 8, int seed = 1)
     {
         var shape = ImageShape ?? throw new InvalidOperationException("This generator does not produce images (no image shape); use GanPlots.Scatter for 2-D data.");
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
-        var values = Batched(SampleLatent(count, seed));
+        long[]? classes = null;
+        if (Labels is { } labels)
+        {
+            count = columns * labels.Count;
+            classes = Enumerable.Range(0, count).Select(i => (long)(i / columns)).ToArray();
+        }
+        var values = Batched(SampleLatent(count, seed), classes);
         ImageGrid.Save(path, values, count, columns, shape, Scaling.IsIdentity ? (0f, 1f) : (Scaling.Minimum.Min(), Scaling.Maximum.Max()));
     }
 

@@ -74,6 +74,9 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
         var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
         GanValidation.Validate(options, NeedsImages, imageShape, type.Size);
+        var labelColumn = options.LabelColumnName is { } labelName
+            ? ColumnChecks.RequireColumn(input.Schema, labelName, LabelColumn.Supports, "a key, text, Boolean or number column (option LabelColumnName)")
+            : (DataViewSchema.Column?)null;
         var device = TrainerSetup.ResolveDevice(context, options, GetType().Name);
 
         using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
@@ -93,11 +96,18 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                     throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s), fewer than Packing = {options.Packing} needs for one packed sample.", nameof(input));
                 }
             }
+            var (conditioning, labels) = labelColumn is { } l ? LabelColumn.Read(input, l, data.Rows) : (null, null);
+            if (conditioning is not null)
+            {
+                context.WriteLog(GetType().Name, $"Conditioning on '{labelColumn!.Value.Name}': {conditioning.Count} classes ({string.Join(", ", conditioning.Classes.Take(12))}{(conditioning.Count > 12 ? ", ..." : "")}).");
+            }
             if (options.Generator is null || options.Discriminator is null)
             {
                 var defaults = DefaultNetworks(options, type.Size, imageShape);
+                defaults = (defaults.Generator, DiscriminatorRemedies.Apply(defaults.Discriminator, options));
+                if (conditioning is not null) defaults = conditioning.Widen(defaults.Generator, defaults.Discriminator);
                 options.Generator ??= defaults.Generator;
-                options.Discriminator ??= DiscriminatorRemedies.Apply(defaults.Discriminator, options);
+                options.Discriminator ??= defaults.Discriminator;
             }
             NetworkSpec generatorSpec = options.Generator, discriminatorSpec = options.Discriminator;
             checkpoint?.CheckCompatible(options, seed, data.Rows, data.Columns);
@@ -106,10 +116,10 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                 ?? DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape));
 
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
-                                            scaling, checkpoint);
+                                            scaling, checkpoint, conditioning is null ? null : (conditioning, labels!));
             var history = run.Train();
             return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
-                options.SaveTrainingState ? run.TakeTrainingState() : null);
+                options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning);
         });
     }
 }
@@ -142,6 +152,7 @@ internal static class GanValidation
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
         Require(o.RealLabel is > 0 and <= 1, nameof(o.RealLabel), "must be in (0, 1]", o.RealLabel);
         Require(o.Packing >= 1, nameof(o.Packing), "must be at least 1 (1 = no packing)", o.Packing);
+        Require(o.Packing == 1 || o.LabelColumnName is null, nameof(o.Packing), "cannot be combined with LabelColumnName (a packed sample would mix labels)", o.Packing);
         Require(o.BatchSize % Math.Max(1, o.Packing) == 0, nameof(o.BatchSize), $"must be a multiple of Packing = {o.Packing}", o.BatchSize);
         Require(!o.MinibatchStandardDeviation || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.Kind == "MinibatchStdDev"),
                 nameof(o.MinibatchStandardDeviation), "changes only the default discriminator; add LayerSpec.MinibatchStdDev() to the custom Discriminator (before its last layer, which then takes one more input)", o.MinibatchStandardDeviation);

@@ -152,6 +152,14 @@ public class GanTrainerOptions : NetworkTrainerOptions
 {
     /// <summary>The column the <see cref="GanGenerator"/> transform adds.</summary>
     public string GeneratedColumnName { get; set; } = "Generated";
+    /// <summary>
+    /// A label column to condition on (a conditional GAN; Mirza and Osindero 2014): key, text, Boolean or number. The
+    /// generator then reads each label's one-hot vector beside its noise and the discriminator sees it beside each
+    /// sample (rows: extra features; images: extra constant channels), and <c>Generate(count, seed, label)</c> makes
+    /// rows of one label. Null (default): unconditional. Custom networks must take the wider inputs
+    /// (<see cref="LabelConditioning"/>).
+    /// </summary>
+    public string? LabelColumnName { get; set; }
     /// <summary>Generator steps to train for (overrides <see cref="NetworkTrainerOptions.Epochs"/>), as seed 003 counts.</summary>
     public int? Steps { get; set; }
     /// <summary>Size of the generator's input noise.</summary>

@@ -14,22 +14,33 @@ internal sealed class SnapshotWriter
     private readonly GanTrainerOptions options;
     private readonly float[] noise;
     private readonly int count;
+    private readonly int width;
+    private readonly int columns;
     private readonly int[]? imageShape;
     private readonly List<(float X, float Y)> real;
     private readonly (float, float, float, float) bounds;
     private readonly List<string> frames = new();
 
-    public SnapshotWriter(string folder, GanTrainerOptions options, int seed, FeatureMatrix scaledData, int[]? imageShape)
+    // A conditional run's image grids get one row per class; its points cycle through the classes.
+    public SnapshotWriter(string folder, GanTrainerOptions options, int seed, FeatureMatrix scaledData, int[]? imageShape, LabelConditioning? conditioning = null)
     {
         this.folder = folder;
         this.options = options;
         this.imageShape = imageShape;
         Directory.CreateDirectory(folder);
-        count = imageShape is null ? 500 : 16;
+        columns = imageShape is null ? 1 : conditioning is null ? 4 : 8;
+        count = imageShape is null ? 500 : conditioning is null ? 16 : columns * conditioning.Count;
         using (var generator = new Generator((ulong)seed + 7))
         using (torch.NewDisposeScope())
         {
-            noise = LatentNoise.Sample(options.Noise, count, options.LatentDimension, generator, MLNetGan.Torch.Device.CPU).data<float>();
+            var z = LatentNoise.Sample(options.Noise, count, options.LatentDimension, generator, MLNetGan.Torch.Device.CPU);
+            if (conditioning is not null)
+            {
+                var classes = Enumerable.Range(0, count).Select(i => (long)(imageShape is null ? i % conditioning.Count : i / columns)).ToArray();
+                z = conditioning.GeneratorInput(z, torch.tensor(classes, classes.Length));
+            }
+            width = (int)z.size(1);
+            noise = z.data<float>();
         }
         real = imageShape is null ? scaledData.FirstPoints(1000) : new List<(float, float)>();
         bounds = GanPlots.Bounds(real);
@@ -43,7 +54,7 @@ internal sealed class SnapshotWriter
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            var z = torch.tensor(noise, count, options.LatentDimension);
+            var z = torch.tensor(noise, count, width);
             values = generator.forward(device == MLNetGan.Torch.Device.CPU ? z : z.to(device)).reshape(count, -1).to(MLNetGan.Torch.Device.CPU).data<float>();
         }
         generator.train(wasTraining);
@@ -51,12 +62,12 @@ internal sealed class SnapshotWriter
         var path = Path.Combine(folder, name);
         if (imageShape is { } shape)
         {
-            ImageGrid.Save(path, values, count, 4, shape, (-1, 1));
+            ImageGrid.Save(path, values, count, columns, shape, (-1, 1));
         }
         else
         {
-            var width = values.Length / count;
-            var points = Enumerable.Range(0, count).Select(i => (values[i * width], width > 1 ? values[i * width + 1] : 0f)).ToList();
+            var features = values.Length / count;
+            var points = Enumerable.Range(0, count).Select(i => (values[i * features], features > 1 ? values[i * features + 1] : 0f)).ToList();
             GanPlots.ScatterPng(real, points, 360, bounds).Save(path);
         }
         frames.Add(name);

@@ -31,6 +31,9 @@ internal sealed class TrainingRun : IDisposable
     private readonly ThreadTuner? threadTuner;
     private readonly QualityMonitor? qualityMonitor;
     private readonly GeneratorAverage? average;
+    private readonly LabelConditioning? conditioning;
+    private readonly Tensor? labels;
+    private readonly int[]? labelPlanes;
 
     private readonly int seed;
     private readonly DataScaler scaling;
@@ -43,8 +46,13 @@ internal sealed class TrainingRun : IDisposable
     private double learningRateScale = 1;
 
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
-                       int seed, Device device, string source, int[]? imageShape, DataScaler scaling, TrainingCheckpoint? resumeFrom = null)
+                       int seed, Device device, string source, int[]? imageShape, DataScaler scaling, TrainingCheckpoint? resumeFrom = null,
+                       (LabelConditioning Conditioning, long[] Labels)? labelled = null)
     {
+        // Labels reach a convolutional discriminator (one that starts by unflattening images) as channels, any other as features.
+        labelPlanes = discriminatorSpec.Layers is [{ Kind: "Unflatten" }, ..] ? imageShape : null;
+        conditioning = labelled?.Conditioning;
+        labels = labelled is { } l ? torch.tensor(l.Labels, l.Labels.Length).to(device).DetachFromDisposeScope() : null;
         this.seed = seed;
         this.scaling = scaling;
         this.context = context;
@@ -66,7 +74,13 @@ internal sealed class TrainingRun : IDisposable
         GeneratorNetwork.to(device);
         discriminator.to(device);
         discriminatorParameters = discriminator.parameters().ToArray();
-        NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, options.Packing, device);
+        if (conditioning is null) NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, options.Packing, device);
+        else
+        {
+            // Conditional networks read the K one-hot values beside their usual inputs.
+            NetworkShapes.CheckGenerator(GeneratorNetwork, options.LatentDimension + conditioning.Count, data.Columns, device);
+            NetworkShapes.CheckDiscriminator(discriminator, conditioning.DiscriminatorWidth(data.Columns, labelPlanes), 1, device);
+        }
         random = new Generator((ulong)seed + 1);
         realData = data.Values.to(device).DetachFromDisposeScope();
         probabilities = discriminatorSpec.EndsWithSigmoid;
@@ -77,8 +91,8 @@ internal sealed class TrainingRun : IDisposable
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.GeneratorAverageDecay > 0) average = new GeneratorAverage(generatorSpec, GeneratorNetwork, options.GeneratorAverageDecay, device);
         var snapshotFolder = options.SnapshotDirectory ?? (options.TrainingReportDirectory is { } report ? Path.Combine(report, "snapshots") : null);
-        if (snapshotFolder is not null) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape);
-        if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device);
+        if (snapshotFolder is not null) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape, conditioning);
+        if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device, conditioning);
         if (resumeFrom is { } checkpoint)
         {
             // Built from the seed as a fresh run is (same draws), then overwritten.
@@ -174,25 +188,28 @@ internal sealed class TrainingRun : IDisposable
                 if (options.CancellationToken.IsCancellationRequested) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
-                var real = realData.index_select(0, order.narrow(0, (long)b * batch, batch).to(device));
+                var rows = order.narrow(0, (long)b * batch, batch).to(device);
+                var real = realData.index_select(0, rows);
+                // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
+                var batchLabels = labels?.index_select(0, rows);
                 var generatorTurn = (discriminatorSteps + 1) % k == 0;
 
                 // One generated batch per step; it keeps its graph only when G will learn from it.
-                var noise = LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device);
+                var noise = Conditioned(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device), batchLabels);
                 Tensor fake;
                 if (generatorTurn && !options.ResampleNoiseForGenerator) fake = GeneratorNetwork.forward(noise);
                 else using (torch.no_grad()) fake = GeneratorNetwork.forward(noise);
 
-                DiscriminatorStep(real, fake.detach(), sums);
+                DiscriminatorStep(real, fake.detach(), batchLabels, sums);
                 discriminatorSteps++;
 
                 if (generatorTurn)
                 {
                     if (options.ResampleNoiseForGenerator)
                     {
-                        fake = GeneratorNetwork.forward(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device));
+                        fake = GeneratorNetwork.forward(Conditioned(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device), batchLabels));
                     }
-                    GeneratorStep(fake, sums);
+                    GeneratorStep(fake, batchLabels, sums);
                     generatorSteps++;
                     average?.Update(generatorSteps);
                 }
@@ -246,11 +263,11 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>One discriminator (critic) update on a real batch and a generated (detached) batch.</summary>
-    private void DiscriminatorStep(Tensor real, Tensor fake, EpochSums sums)
+    private void DiscriminatorStep(Tensor real, Tensor fake, Tensor? batchLabels, EpochSums sums)
     {
         // Its own scope: D's activations and gradients are freed before the generator step allocates its own.
         using var scope = torch.NewDisposeScope();
-        (real, fake) = (Pack(WithInstanceNoise(real)), Pack(WithInstanceNoise(fake)));
+        (real, fake) = (Judged(Pack(WithInstanceNoise(real)), batchLabels), Judged(Pack(WithInstanceNoise(fake)), batchLabels));
         var (realScores, fakeScores) = Score(real, fake);
         var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities, options.RealLabel);
         if (options.GradientPenaltyWeight > 0)
@@ -293,14 +310,14 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>One generator update: D scores the generated batch and G follows the gradient of its loss.</summary>
-    private void GeneratorStep(Tensor fake, EpochSums sums)
+    private void GeneratorStep(Tensor fake, Tensor? batchLabels, EpochSums sums)
     {
         // D is only a fixed function here: freezing its weights skips their gradients in this backward pass.
         SetRequiresGrad(discriminatorParameters, false);
         try
         {
             using var scope = torch.NewDisposeScope();
-            var loss = GanLosses.Generator(options.Loss, discriminator.forward(Pack(WithInstanceNoise(fake))), probabilities);
+            var loss = GanLosses.Generator(options.Loss, discriminator.forward(Judged(Pack(WithInstanceNoise(fake)), batchLabels)), probabilities);
             generatorOptimizer.zero_grad();
             loss.backward();
             generatorOptimizer.step();
@@ -332,6 +349,14 @@ internal sealed class TrainingRun : IDisposable
     private Tensor Pack(Tensor samples) =>
         options.Packing == 1 ? samples : samples.reshape(samples.size(0) / options.Packing, samples.size(1) * options.Packing);
 
+    /// <summary>The generator's input: the noise, with the labels' one-hot vectors beside it in a conditional run.</summary>
+    private Tensor Conditioned(Tensor noise, Tensor? batchLabels) =>
+        conditioning is null ? noise : conditioning.GeneratorInput(noise, batchLabels!);
+
+    /// <summary>What the discriminator judges: the samples, with their labels beside them in a conditional run.</summary>
+    private Tensor Judged(Tensor samples, Tensor? batchLabels) =>
+        conditioning is null ? samples : conditioning.DiscriminatorInput(samples, batchLabels!, labelPlanes);
+
     private static void SetRequiresGrad(Tensor[] parameters, bool value)
     {
         foreach (var p in parameters) p.requires_grad = value;
@@ -349,6 +374,7 @@ internal sealed class TrainingRun : IDisposable
     {
         if (average is not null) GeneratorNetwork.Dispose(); // the average is what the model keeps
         realData.Dispose();
+        labels?.Dispose();
         qualityMonitor?.Dispose();
         random.Dispose();
         layers.Dispose();

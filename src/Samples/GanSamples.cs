@@ -17,7 +17,8 @@ internal static class GanSamples
             (ml, seed) => ml.Gan().Datasets.SwissRoll(10_000, seed), SwissRoll);
         yield return Images("mnist-vanilla", "Seed 001: the lab's fully connected GAN on MNIST-format digits.", () => GanPresets.MnistLabVanilla(), defaultEpochs: 20, (ml, o) => ml.Gan().Trainers.Vanilla((VanillaGanOptions)o));
         yield return Images("lecture-gan", "Seed 004: the lecture's fully connected GAN on MNIST-format digits (compare with the vae sample).", () => GanPresets.LectureGan(), defaultEpochs: 30, (ml, o) => ml.Gan().Trainers.Vanilla((VanillaGanOptions)o));
-        yield return Images("dcgan", "Seed 001: DCGAN on MNIST-format digits (28x28).", () => GanPresets.LabDcgan(), defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Dcgan((DcganOptions)o));
+        yield return Images("dcgan", "Seed 001: DCGAN on MNIST-format digits (28x28).", () => GanPresets.LabDcgan(), defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Dcgan((DcganOptions)o),
+            measuredDefaults: () => new DcganOptions());
         yield return Images("wgan-gp", "WGAN with gradient penalty (convolutional critic) on MNIST-format digits.",
             () => new WganOptions { Convolutional = true, BatchSize = 64, LatentDimension = 100, Epochs = 5 }, defaultEpochs: 5, (ml, o) => ml.Gan().Trainers.Wgan((WganOptions)o));
     }
@@ -74,7 +75,7 @@ internal static class GanSamples
     };
 
     private static Command Images(string name, string description, Func<GanTrainerOptions> preset, int defaultEpochs,
-                                  Func<MLContext, GanTrainerOptions, IEstimator<GanGenerator>> trainer)
+                                  Func<MLContext, GanTrainerOptions, IEstimator<GanGenerator>> trainer, Func<GanTrainerOptions>? measuredDefaults = null)
     {
         var epochs = EpochsOption();
         var seed = SeedOption();
@@ -85,7 +86,10 @@ internal static class GanSamples
         var resume = ResumeOption();
         var bfloat16 = new Option<bool>("--bfloat16") { Description = "Train with Precision = BFloat16: faster convolutions on CPUs with AVX512-BF16, slightly lower measured quality (docs/quality.md)." };
         var average = new Option<double?>("--average") { Description = "Sample from a moving average of the generator's weights with this decay, e.g. 0.999 (GeneratorAverageDecay)." };
-        var command = new Command(name, description) { epochs, seed, output, dataOption, limit, checkpoints, resume, bfloat16, average };
+        var conditional = new Option<bool>("--conditional") { Description = "Condition on the digit labels (LabelColumnName = \"Label\"): samples.png gets one row per digit, metrics.json the label accuracy." };
+        var defaults = new Option<bool>("--defaults") { Description = "Use the trainer's measured defaults (docs/quality.md) instead of the seed's settings." };
+        var command = new Command(name, description) { epochs, seed, output, dataOption, limit, checkpoints, resume, bfloat16, average, conditional };
+        if (measuredDefaults is not null) command.Options.Add(defaults);
         command.SetAction(r =>
         {
             var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
@@ -104,8 +108,17 @@ internal static class GanSamples
             Console.WriteLine($"data: {images}");
             IDataView digits = ml.Data.LoadFromMnistIdx(images, labels);
             if (r.GetValue(limit) is { } n) digits = ml.Data.TakeRows(digits, n);
-            var options = preset();
+            var options = r.GetValue(defaults) && measuredDefaults is not null ? measuredDefaults() : preset();
             options.Epochs = r.GetValue(epochs) ?? defaultEpochs;
+            if (r.GetValue(conditional))
+            {
+                if (labels is null)
+                {
+                    Console.Error.WriteLine("error: --conditional needs a labels file beside the images.");
+                    return 2;
+                }
+                options.LabelColumnName = "Label";
+            }
             if (r.GetValue(bfloat16)) options.Precision = GanPrecision.BFloat16;
             if (r.GetValue(average) is { } decay) options.GeneratorAverageDecay = decay;
             return Run(name, ml, digits, options, folder, r.GetValue(checkpoints), r.GetValue(resume), o => trainer(ml, o), (model, dir) =>
@@ -116,11 +129,13 @@ internal static class GanSamples
                 // With labels, score the images in a digit classifier's feature space (trained once, then cached).
                 using var classifier = ml.Gan().TrainImageClassifier(digits);
                 var images = ml.Gan().Evaluate(model, digits, new GanEvaluationOptions { ImageClassifier = classifier }).Images!;
-                return new Dictionary<string, double>
+                var scores = new Dictionary<string, double>
                 {
                     ["fidMnist"] = images.FrechetDistance, ["classesCovered"] = images.ClassesCovered, ["classKl"] = images.ClassKl,
                     ["classifierScore"] = images.ClassifierScore, ["classifierAccuracy"] = classifier.HeldOutAccuracy, ["sharpness"] = sharpness,
                 };
+                if (images.LabelAccuracy is { } accuracy) scores["labelAccuracy"] = accuracy;
+                return scores;
             });
         });
         return command;

@@ -16,7 +16,36 @@ internal static class GanEvaluator
         using var realRows = ReadSample(real, options.FeatureColumnName, "real", options.MaximumRows, options.Seed);
         var count = options.GeneratedRows ?? (int)realRows.size(0);
         var generated = generator.Generate(count, options.Seed);
-        return Compare(context, realRows, generated, generator.Settings.FeatureColumnName, options);
+        var metrics = Compare(context, realRows, generated, generator.Settings.FeatureColumnName, options);
+        if (generator.Labels is { } labels && options.ImageClassifier is { } classifier && metrics.Images is { } images)
+        {
+            metrics = metrics with { Images = images with { LabelAccuracy = LabelAccuracy(generator, labels, classifier, options.Seed) } };
+        }
+        return metrics;
+    }
+
+    private const int ImagesPerLabel = 100;
+
+    /// <summary>The share of images generated for each label the classifier knows that it classifies as that label.</summary>
+    private static double? LabelAccuracy(GanGenerator generator, LabelConditioning labels, GanImageClassifier classifier, int seed)
+    {
+        long right = 0, total = 0;
+        foreach (var label in labels.Classes)
+        {
+            var expected = classifier.Classes.ToList().IndexOf(label);
+            if (expected < 0) continue;
+            using var images = ReadSample(generator.Generate(ImagesPerLabel, seed, label), generator.Settings.FeatureColumnName, "generated", ImagesPerLabel, seed);
+            var (_, probabilities) = classifier.Run(images);
+            var classes = classifier.Classes.Count;
+            for (var r = 0; r < ImagesPerLabel; r++)
+            {
+                var best = 0;
+                for (var c = 1; c < classes; c++) if (probabilities[r * classes + c] > probabilities[r * classes + best]) best = c;
+                if (best == expected) right++;
+                total++;
+            }
+        }
+        return total == 0 ? null : right / (double)total;
     }
 
     public static GanMetrics Evaluate(MLContext context, IDataView generated, IDataView real, GanEvaluationOptions options)

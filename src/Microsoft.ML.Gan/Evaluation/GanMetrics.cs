@@ -54,6 +54,11 @@ public sealed record ImageMetrics
     public required int Classes { get; init; }
     /// <summary>KL(generated class histogram || real class histogram): 0 when classes appear as often as in the data.</summary>
     public required double ClassKl { get; init; }
+    /// <summary>
+    /// For a conditional generator: the share of images generated for a label (100 per label the classifier also
+    /// knows) that the classifier assigns to that label; null for an unconditional one.
+    /// </summary>
+    public double? LabelAccuracy { get; init; }
 }
 
 /// <summary>

@@ -17,14 +17,17 @@ internal sealed class QualityMonitor : IDisposable
     private readonly DistanceMatrix realDistances;
     private readonly double[] realRadii;
 
-    public QualityMonitor(Tensor scaledData, GanTrainerOptions options, int seed, Device device)
+    public QualityMonitor(Tensor scaledData, GanTrainerOptions options, int seed, Device device, LabelConditioning? conditioning = null)
     {
         using var scope = torch.NewDisposeScope();
         using var random = new Generator((ulong)seed + 11);
         var rows = Math.Min(Rows, (int)scaledData.size(0));
         var subset = scaledData.index_select(0, torch.randperm(scaledData.size(0), random).narrow(0, 0, rows));
         real = subset.reshape(rows, -1).to(ScalarType.Float64).DetachFromDisposeScope();
-        noise = LatentNoise.Sample(options.Noise, Rows, options.LatentDimension, random, device).DetachFromDisposeScope();
+        var z = LatentNoise.Sample(options.Noise, Rows, options.LatentDimension, random, device);
+        // A conditional generator is checked on classes drawn in the training proportions, as the real rows are.
+        if (conditioning is not null) z = conditioning.GeneratorInput(z, torch.tensor(conditioning.Sample(Rows, random), Rows).to(device));
+        noise = z.DetachFromDisposeScope();
         realDistances = new DistanceMatrix(torch.cdist(real, real).data<double>(), rows, rows);
         realRadii = rows > NearestNeighbors ? SampleMetrics.NearestNeighborRadii(realDistances, NearestNeighbors) : Array.Empty<double>();
     }
