@@ -70,7 +70,7 @@ public class AutoencoderOptions : NetworkTrainerOptions
 /// and the loss is the reconstruction term plus <see cref="KlWeight"/> (seed 004's alpha) times the KL divergence
 /// from N(0, I). The defaults are seed 004's convolutional VAE (16 latent values, 128 hidden units) with binary
 /// cross-entropy, Adam(1e-3), batch 64, and 20 epochs: on the 10,000 MNIST test digits, 20 epochs cover 10 of 10
-/// digits on every seed measured, 10 epochs 9 or 10 (docs/autoencoders.md).
+/// digits on every seed measured, 10 epochs 9 or 10 (docs/vae.md).
 /// </summary>
 public sealed class VaeOptions : AutoencoderOptions
 {

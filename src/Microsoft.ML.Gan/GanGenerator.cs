@@ -105,19 +105,31 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     /// </summary>
     private long[]? ClassesFor(int rows, string? label, int seed, bool oneForAll)
     {
-        if (Labels is not { } labels)
-        {
-            return label is null ? null : throw new ArgumentException(
-                $"This generator is unconditional (trained without LabelColumnName), so it cannot generate rows of label \"{label}\". Train with LabelColumnName set.", nameof(label));
-        }
+        if (Labels is not { } labels) return label is null ? null : throw UnconditionalLabel(label);
         if (label is not null) return Enumerable.Repeat((long)labels.IndexOf(label), rows).ToArray();
-        // Its own stream (not the noise's), so rows of a given seed keep their latent vectors whatever the classes.
-        using var generator = new Generator((ulong)(uint)seed + (1UL << 32));
+        using var generator = ClassGenerator(seed);
         return oneForAll ? Enumerable.Repeat(labels.Sample(1, generator)[0], rows).ToArray() : labels.Sample(rows, generator);
     }
 
     /// <summary>Runs the generator on whole latent rows (with their classes, when conditional) and writes the rows, in data units, into <paramref name="output"/>.</summary>
     private void GenerateInto(ReadOnlySpan<float> latent, ReadOnlySpan<long> classes, Span<float> output)
+    {
+        if (latent.Length / LatentDimension > GeneratedRowsView.ChunkRows)
+        {
+            // Large requests run chunk by chunk, as Generate does (activations of at most ChunkRows rows at once).
+            var rows = latent.Length / LatentDimension;
+            for (var start = 0; start < rows; start += GeneratedRowsView.ChunkRows)
+            {
+                var n = Math.Min(GeneratedRowsView.ChunkRows, rows - start);
+                GenerateChunk(latent.Slice(start * LatentDimension, n * LatentDimension), classes.IsEmpty ? default : classes.Slice(start, n),
+                              output.Slice(start * FeatureType.Size, n * FeatureType.Size));
+            }
+            return;
+        }
+        GenerateChunk(latent, classes, output);
+    }
+
+    private void GenerateChunk(ReadOnlySpan<float> latent, ReadOnlySpan<long> classes, Span<float> output)
     {
         var rows = latent.Length / LatentDimension;
         using (torch.inference_mode())
@@ -155,9 +167,50 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     public IDataView Generate(int count, int seed, string? label = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var classes = ClassesFor(count, label, seed, oneForAll: false);
-        return RowsView(Batched(SampleLatent(count, seed), classes), count);
+        var labelIndex = label is null ? (int?)null : Labels?.IndexOf(label) ?? throw UnconditionalLabel(label);
+        // Lazy: each cursor draws the noise (and classes) chunk by chunk from the same seeded streams, so the rows equal
+        // one big draw's and a million of them never exist at once.
+        return new GeneratedRowsView(() => new SeededRows(this, seed, labelIndex), count, Settings.FeatureColumnName, FeatureType);
     }
+
+    /// <summary>Rows drawn from a seed in order: noise from one stream, classes (conditional models) from another.</summary>
+    private sealed class SeededRows : IGeneratedRowStream
+    {
+        private readonly GanGenerator model;
+        private readonly Generator noise;
+        private readonly Generator? classes;
+        private readonly int? label;
+
+        public SeededRows(GanGenerator model, int seed, int? label)
+        {
+            this.model = model;
+            this.label = label;
+            noise = new Generator((ulong)(uint)seed);
+            if (model.Labels is not null && label is null) classes = ClassGenerator(seed);
+        }
+
+        public float[] Next(int rows)
+        {
+            float[] latent;
+            using (torch.NewDisposeScope()) latent = LatentNoise.Sample(model.Settings.Noise, rows, model.LatentDimension, noise, MLNetGan.Torch.Device.CPU).data<float>();
+            long[]? rowClasses = model.Labels is null ? null : label is { } l ? Enumerable.Repeat((long)l, rows).ToArray() : model.Labels.Sample(rows, classes!);
+            var output = new float[rows * model.FeatureType.Size];
+            model.GenerateInto(latent, rowClasses, output);
+            return output;
+        }
+
+        public void Dispose()
+        {
+            noise.Dispose();
+            classes?.Dispose();
+        }
+    }
+
+    // Classes come from their own stream (not the noise's), so rows of a given seed keep their latent vectors whatever the classes.
+    private static Generator ClassGenerator(int seed) => new((ulong)(uint)seed + (1UL << 32));
+
+    private static ArgumentException UnconditionalLabel(string label) => new(
+        $"This generator is unconditional (trained without LabelColumnName), so it cannot generate rows of label \"{label}\". Train with LabelColumnName set.", nameof(label));
 
     /// <summary>
     /// Rows generated along a path from latent <paramref name="from"/> to <paramref name="to"/> (both ends included):
@@ -220,19 +273,12 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
 
     private float[] Batched(float[] latent, long[]? classes)
     {
-        const int chunk = 256; // keeps a DCGAN's activations under glibc's 32 MiB mmap limit, so their pages are reused (4.8x faster than 1024)
-        var rows = latent.Length / LatentDimension;
-        var output = new float[rows * FeatureType.Size];
-        for (var start = 0; start < rows; start += chunk)
-        {
-            var n = Math.Min(chunk, rows - start);
-            GenerateInto(latent.AsSpan(start * LatentDimension, n * LatentDimension), classes is null ? default : classes.AsSpan(start, n),
-                         output.AsSpan(start * FeatureType.Size, n * FeatureType.Size));
-        }
+        var output = new float[latent.Length / LatentDimension * FeatureType.Size];
+        GenerateInto(latent, classes, output);
         return output;
     }
 
-    private IDataView RowsView(float[] values, int rows) => new GeneratedRowsView(values, rows, Settings.FeatureColumnName, FeatureType);
+    private IDataView RowsView(float[] values, int rows) => GeneratedRowsView.Of(values, rows, Settings.FeatureColumnName, FeatureType);
 
     /// <summary>
     /// Saves a grid of <paramref name="count"/> generated images as PNG (images only). A conditional model's grid has one

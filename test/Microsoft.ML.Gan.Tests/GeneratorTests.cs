@@ -197,6 +197,25 @@ public sealed class GeneratorTests
         using var gp = ml.Gan().Trainers.Wgan(new WganOptions { Epochs = 2, BatchSize = 32, LatentDimension = 2, HiddenLayers = new[] { 16 } }).Fit(data);
         gp.History.Should().OnlyContain(h => double.IsFinite(h.DiscriminatorLoss));
     }
+
+    [Fact]
+    public void Generate_streams_in_chunks_with_the_values_of_one_big_draw()
+    {
+        var (_, _, model) = Quick();
+        using var _m = model;
+        const int rows = 2 * 256 + 77; // two whole chunks and a partial one
+        var streamed = model.Generate(rows, seed: 11);
+        var eager = model.GenerateFromLatent(model.SampleLatent(rows, seed: 11));
+        streamed.GetColumn<VBuffer<float>>("Features").SelectMany(v => v.DenseValues()).Should().Equal(eager, "chunked noise draws equal one draw of all rows");
+        TestData.Points(streamed).Should().Equal(TestData.Points(streamed), "every pass regenerates the same rows");
+        var huge = model.Generate(1_000_000, seed: 1);
+        huge.GetRowCount().Should().Be(1_000_000);
+        using var cursor = huge.GetRowCursor(huge.Schema);
+        var getter = cursor.GetGetter<VBuffer<float>>(huge.Schema["Features"]);
+        VBuffer<float> value = default;
+        for (var i = 0; i < 1000 && cursor.MoveNext(); i++) getter(ref value);
+        cursor.Position.Should().Be(999, "a cursor can stop early: rows are generated as it moves");
+    }
 }
 
 /// <summary>A trained model owns its settings: the options object it came from, or one it hands out, cannot change it.</summary>
