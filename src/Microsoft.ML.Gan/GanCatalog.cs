@@ -97,6 +97,9 @@ public sealed class GanTrainers
         return Dcgan(options);
     }
 
+    /// <summary>A GAN for tables (CTGAN's encoding): its model generates rows with the training columns' names and types.</summary>
+    public TabularGanTrainer Tabular(TabularGanOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
+
     /// <summary>An autoencoder (seed 002's convolutional one for 28x28 images by default); the model adds "Embedding" and "Reconstruction" columns.</summary>
     public AutoencoderTrainer Autoencoder(AutoencoderOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 

@@ -34,6 +34,8 @@ public sealed partial class GanGenerator
         public List<AutoencoderEpochMetrics>? EncoderHistory { get; set; }
         public string[]? LabelClasses { get; set; }
         public long[]? LabelCounts { get; set; }
+        public List<TableColumn>? TableColumns { get; set; }
+        public TableColumn? TableLabel { get; set; }
     }
 
     /// <inheritdoc />
@@ -61,6 +63,8 @@ public sealed partial class GanGenerator
             EncoderHistory = Encoder?.History.ToList(),
             LabelClasses = Labels?.Classes.ToArray(),
             LabelCounts = Labels?.Counts.ToArray(),
+            TableColumns = Table?.Columns.ToList(),
+            TableLabel = Table?.Label,
         };
         ctx.WriteJson("generator.json", info, GanJson.Options);
         using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
@@ -104,6 +108,11 @@ public sealed partial class GanGenerator
         }
         var scaling = AutoencoderFiles.ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
         var conditioning = ReadConditioning(info.LabelClasses, info.LabelCounts);
+        var table = info.TableColumns is null ? null : TableCodec.Checked(info.TableColumns, info.TableLabel);
+        if (table is not null && (table.Width != featureType.Size || (table.Label is null) != (conditioning is null)))
+        {
+            throw new InvalidDataException("The saved table's encoding does not match the generator's width or its labels.");
+        }
 
         var network = BuildWithWeights(info.Generator, ctx, "generator.safetensors");
         VaeEncoder? encoder = null;
@@ -121,7 +130,7 @@ public sealed partial class GanGenerator
                 ? ReadTrainingState(ctx, options as GanTrainerOptions ?? throw new InvalidDataException("The saved VAE says it keeps GAN training state."))
                 : null;
             encoder = options is VaeOptions vae ? ReadEncoder(vae) : null;
-            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state, encoder, conditioning);
+            return new GanGenerator(ctx.Context, network, info.Generator, scaling, options, info.History, featureType, info.ImageShape, info.Seed, state, encoder, conditioning, table);
         }
         catch
         {

@@ -23,6 +23,10 @@ public sealed partial class GanGenerator
         public Mapper(DataViewSchema schema, GanGenerator parent) : base(schema)
         {
             this.parent = parent;
+            if (parent.Table is not null)
+            {
+                throw new NotSupportedException("A tabular generator makes whole tables, not one vector per input row: use Generate(count, seed) (or Generate(count, seed, label)).");
+            }
             if (schema.GetColumnOrNull(LatentColumnName) is { } column)
             {
                 if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != parent.LatentDimension)

@@ -26,7 +26,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
 
     internal GanGenerator(MLContext context, Sequential network, NetworkSpec architecture, DataScaler scaling, NetworkTrainerOptions options,
                           List<GanEpochMetrics> history, VectorDataViewType featureType, int[]? imageShape, int seed, GanTrainingState? trainingState,
-                          VaeEncoder? encoder = null, LabelConditioning? conditioning = null)
+                          VaeEncoder? encoder = null, LabelConditioning? conditioning = null, TableCodec? table = null)
     {
         this.context = context;
         this.network = network;
@@ -43,7 +43,13 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         this.trainingState = trainingState;
         Encoder = encoder;
         Labels = conditioning;
+        Table = table;
     }
+
+    /// <summary>The table a tabular GAN generates (<see cref="TabularGanTrainer"/>): its columns and their encodings; null for vector models.</summary>
+    public IReadOnlyList<TableColumn>? TableColumns => Table?.OutputColumns;
+
+    internal TableCodec? Table { get; }
 
     /// <summary>The context the model was trained or loaded with (it logs there).</summary>
     internal MLContext Context => context;
@@ -112,8 +118,15 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
     }
 
     /// <summary>Runs the generator on whole latent rows (with their classes, when conditional) and writes the rows, in data units, into <paramref name="output"/>.</summary>
-    private void GenerateInto(ReadOnlySpan<float> latent, ReadOnlySpan<long> classes, Span<float> output)
+    private void GenerateInto(ReadOnlySpan<float> latent, ReadOnlySpan<long> classes, Span<float> output, Generator? draws = null)
     {
+        if (Table is not null && draws is null)
+        {
+            using var own = DrawGenerator(Seed);
+            GenerateInto(latent, classes, output, own);
+            return;
+        }
+        using var scope = draws is null ? null : torch.use_generator(draws);
         if (latent.Length / LatentDimension > GeneratedRowsView.ChunkRows)
         {
             // Large requests run chunk by chunk, as Generate does (activations of at most ChunkRows rows at once).
@@ -170,6 +183,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         var labelIndex = label is null ? (int?)null : Labels?.IndexOf(label) ?? throw UnconditionalLabel(label);
         // Lazy: each cursor draws the noise (and classes) chunk by chunk from the same seeded streams, so the rows equal
         // one big draw's and a million of them never exist at once.
+        if (Table is { } table) return new GeneratedTableView(() => new SeededRows(this, seed, labelIndex), count, table);
         return new GeneratedRowsView(() => new SeededRows(this, seed, labelIndex), count, Settings.FeatureColumnName, FeatureType);
     }
 
@@ -179,6 +193,7 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         private readonly GanGenerator model;
         private readonly Generator noise;
         private readonly Generator? classes;
+        private readonly Generator? draws;
         private readonly int? label;
 
         public SeededRows(GanGenerator model, int seed, int? label)
@@ -187,7 +202,10 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
             this.label = label;
             noise = new Generator((ulong)(uint)seed);
             if (model.Labels is not null && label is null) classes = ClassGenerator(seed);
+            if (model.Table is not null) draws = DrawGenerator(seed);
         }
+
+        public long[]? LastClasses { get; private set; }
 
         public float[] Next(int rows)
         {
@@ -195,7 +213,8 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
             using (torch.NewDisposeScope()) latent = LatentNoise.Sample(model.Settings.Noise, rows, model.LatentDimension, noise, MLNetGan.Torch.Device.CPU).data<float>();
             long[]? rowClasses = model.Labels is null ? null : label is { } l ? Enumerable.Repeat((long)l, rows).ToArray() : model.Labels.Sample(rows, classes!);
             var output = new float[rows * model.FeatureType.Size];
-            model.GenerateInto(latent, rowClasses, output);
+            model.GenerateInto(latent, rowClasses, output, draws);
+            LastClasses = rowClasses;
             return output;
         }
 
@@ -203,11 +222,15 @@ public sealed partial class GanGenerator : RowToRowTransformerBase, IDisposable
         {
             noise.Dispose();
             classes?.Dispose();
+            draws?.Dispose();
         }
     }
 
     // Classes come from their own stream (not the noise's), so rows of a given seed keep their latent vectors whatever the classes.
     private static Generator ClassGenerator(int seed) => new((ulong)(uint)seed + (1UL << 32));
+
+    // Draws inside the network (a tabular generator's Gumbel-softmax) come from a third stream.
+    private static Generator DrawGenerator(int seed) => new((ulong)(uint)seed + (2UL << 32));
 
     private static ArgumentException UnconditionalLabel(string label) => new(
         $"This generator is unconditional (trained without LabelColumnName), so it cannot generate rows of label \"{label}\". Train with LabelColumnName set.", nameof(label));

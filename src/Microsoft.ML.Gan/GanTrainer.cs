@@ -32,7 +32,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     protected virtual bool NeedsImages => false;
 
     /// <inheritdoc />
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public virtual SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         if (!inputSchema.TryFindColumn(Options.FeatureColumnName, out var column))
         {
@@ -71,6 +71,8 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = (TOptions)Options.Clone();
+        TableCodec? table;
+        (input, table) = Prepare(input, options);
         var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
         GanValidation.Validate(options, NeedsImages, imageShape, type.Size);
@@ -104,8 +106,9 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             if (options.Generator is null || options.Discriminator is null)
             {
                 var defaults = DefaultNetworks(options, type.Size, imageShape);
-                defaults = (defaults.Generator, DiscriminatorRemedies.Apply(defaults.Discriminator, options));
+                // Labels widen each sample's input first; packing then stacks whole labelled samples.
                 if (conditioning is not null) defaults = conditioning.Widen(defaults.Generator, defaults.Discriminator);
+                defaults = (defaults.Generator, DiscriminatorRemedies.Apply(defaults.Discriminator, options));
                 options.Generator ??= defaults.Generator;
                 options.Discriminator ??= defaults.Discriminator;
             }
@@ -119,9 +122,16 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                                             scaling, checkpoint, conditioning is null ? null : (conditioning, labels!));
             var history = run.Train();
             return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
-                options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning);
+                options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning,
+                table: table?.Label is { } label && conditioning is not null ? table.WithLabel(label with { Categories = conditioning.Classes.ToArray() }) : table);
         });
     }
+
+    /// <summary>
+    /// Turns the input into what the loop trains on: the input itself for vector GANs; a tabular trainer encodes the
+    /// table's columns into one vector column (and may change the options to read it) and returns its codec.
+    /// </summary>
+    private protected virtual (IDataView Data, TableCodec? Table) Prepare(IDataView input, TOptions options) => (input, null);
 }
 
 /// <summary>Checks options before any work, naming the option at fault.</summary>
@@ -152,7 +162,6 @@ internal static class GanValidation
         Require(o.Dropout is >= 0 and < 1, nameof(o.Dropout), "must be in [0, 1)", o.Dropout);
         Require(o.RealLabel is > 0 and <= 1, nameof(o.RealLabel), "must be in (0, 1]", o.RealLabel);
         Require(o.Packing >= 1, nameof(o.Packing), "must be at least 1 (1 = no packing)", o.Packing);
-        Require(o.Packing == 1 || o.LabelColumnName is null, nameof(o.Packing), "cannot be combined with LabelColumnName (a packed sample would mix labels)", o.Packing);
         Require(o.BatchSize % Math.Max(1, o.Packing) == 0, nameof(o.BatchSize), $"must be a multiple of Packing = {o.Packing}", o.BatchSize);
         Require(!o.MinibatchStandardDeviation || o.Discriminator is null || o.Discriminator.Layers.Any(l => l.Kind == "MinibatchStdDev"),
                 nameof(o.MinibatchStandardDeviation), "changes only the default discriminator; add LayerSpec.MinibatchStdDev() to the custom Discriminator (before its last layer, which then takes one more input)", o.MinibatchStandardDeviation);

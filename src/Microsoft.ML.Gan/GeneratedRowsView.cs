@@ -7,6 +7,9 @@ internal interface IGeneratedRowStream : IDisposable
 {
     /// <summary>The next <paramref name="rows"/> rows, row-major.</summary>
     float[] Next(int rows);
+
+    /// <summary>The class of each row <see cref="Next"/> returned last (conditional models), else null.</summary>
+    long[]? LastClasses => null;
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 public sealed record LayerSpec
 {
-    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination.</summary>
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination, TableOutput.</summary>
     public string Kind { get; init; } = "";
     /// <summary>Input features or channels.</summary>
     public long In { get; init; }
@@ -38,6 +38,9 @@ public sealed record LayerSpec
     /// <summary>Rows per group (MinibatchStdDev); 0 for the whole batch.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long Group { get; init; }
+    /// <summary>Output segments (TableOutput): (width, kind) pairs, kind 0 = tanh, 1 = Gumbel-softmax.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long[]? Segments { get; init; }
     /// <summary>Target shape (Unflatten), without the batch dimension.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long[]? Shape { get; init; }
@@ -87,6 +90,12 @@ public sealed record LayerSpec
         new() { Kind = "MinibatchDiscrimination", In = inFeatures, Out = kernels, Kernel = dimensions, Bias = false };
 
     /// <summary>
+    /// The last layer of a tabular generator: tanh on each continuous offset, Gumbel-softmax on each one-hot span
+    /// (<paramref name="segments"/>: (width, kind) pairs, kind 0 = tanh, 1 = Gumbel-softmax). No weights.
+    /// </summary>
+    public static LayerSpec TableOutput(long[] segments) => new() { Kind = "TableOutput", Segments = segments };
+
+    /// <summary>
     /// Checks a layer read from a file and returns how many values its state dict holds (weights, biases,
     /// BatchNorm statistics), so a loader can refuse a description that asks for more memory than the file
     /// supplies before anything is allocated.
@@ -128,6 +137,11 @@ public sealed record LayerSpec
                     Require(Shape is { Length: > 0 } && Shape.All(d => d > 0), "Unflatten layer needs a shape of positive sizes.");
                     _ = Shape!.Aggregate(1L, (a, d) => checked(a * d));
                     return 0;
+                case "TableOutput":
+                    Require(Segments is { Length: > 0 and <= 1 << 22 } && Segments.Length % 2 == 0
+                            && Segments.Where((_, i) => i % 2 == 0).All(w => w is > 0 and <= 1 << 20) && Segments.Where((_, i) => i % 2 == 1).All(k => k is 0 or 1),
+                            "TableOutput segments must be (width, kind) pairs with positive widths and kinds 0 or 1.");
+                    return 0;
                 case "MinibatchDiscrimination":
                     Require(In > 0 && Out > 0 && Kernel > 0, $"MinibatchDiscrimination sizes (in {In}, kernels {Out}, values per kernel {Kernel}) must be positive.");
                     return checked(In * Out * Kernel);
@@ -166,6 +180,7 @@ public sealed record LayerSpec
         "Unflatten" => new Unflatten(1, Shape ?? throw new InvalidDataException("Unflatten layer without a shape.")),
         "MinibatchStdDev" => new MinibatchStdDevLayer(Group),
         "MinibatchDiscrimination" => new MinibatchDiscriminationLayer(In, Out, Kernel),
+        "TableOutput" => new TableOutputLayer(Segments ?? throw new InvalidDataException("TableOutput layer without segments.")),
         _ => throw new InvalidDataException($"Unknown layer kind '{Kind}'."),
     };
 }

@@ -53,6 +53,8 @@ internal sealed class SnapshotWriter
         generator.eval();
         using (torch.no_grad())
         using (torch.NewDisposeScope())
+        using (var draws = new Generator(7)) // draws inside the network (Gumbel-softmax) leave the run's streams alone
+        using (torch.use_generator(draws))
         {
             var z = torch.tensor(noise, count, width);
             values = generator.forward(device == MLNetGan.Torch.Device.CPU ? z : z.to(device)).reshape(count, -1).to(MLNetGan.Torch.Device.CPU).data<float>();

@@ -79,7 +79,7 @@ internal sealed class TrainingRun : IDisposable
         {
             // Conditional networks read the K one-hot values beside their usual inputs.
             NetworkShapes.CheckGenerator(GeneratorNetwork, options.LatentDimension + conditioning.Count, data.Columns, device);
-            NetworkShapes.CheckDiscriminator(discriminator, conditioning.DiscriminatorWidth(data.Columns, labelPlanes), 1, device);
+            NetworkShapes.CheckDiscriminator(discriminator, conditioning.DiscriminatorWidth(data.Columns, labelPlanes), options.Packing, device);
         }
         random = new Generator((ulong)seed + 1);
         realData = data.Values.to(device).DetachFromDisposeScope();
@@ -267,7 +267,7 @@ internal sealed class TrainingRun : IDisposable
     {
         // Its own scope: D's activations and gradients are freed before the generator step allocates its own.
         using var scope = torch.NewDisposeScope();
-        (real, fake) = (Judged(Pack(WithInstanceNoise(real)), batchLabels), Judged(Pack(WithInstanceNoise(fake)), batchLabels));
+        (real, fake) = (Pack(Judged(WithInstanceNoise(real), batchLabels)), Pack(Judged(WithInstanceNoise(fake), batchLabels)));
         var (realScores, fakeScores) = Score(real, fake);
         var loss = GanLosses.Discriminator(options.Loss, realScores, fakeScores, probabilities, options.RealLabel);
         if (options.GradientPenaltyWeight > 0)
@@ -317,7 +317,7 @@ internal sealed class TrainingRun : IDisposable
         try
         {
             using var scope = torch.NewDisposeScope();
-            var loss = GanLosses.Generator(options.Loss, discriminator.forward(Judged(Pack(WithInstanceNoise(fake)), batchLabels)), probabilities);
+            var loss = GanLosses.Generator(options.Loss, discriminator.forward(Pack(Judged(WithInstanceNoise(fake), batchLabels))), probabilities);
             generatorOptimizer.zero_grad();
             loss.backward();
             generatorOptimizer.step();

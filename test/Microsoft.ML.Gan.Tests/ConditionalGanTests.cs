@@ -98,8 +98,9 @@ public sealed class ConditionalGanTests
         labelled.Should().Throw<ArgumentException>().WithMessage("*unconditional*LabelColumnName*");
         var missing = () => ml.Gan().Trainers.Vanilla(new VanillaGanOptions { LabelColumnName = "Colour" }).Fit(data);
         missing.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Colour*");
-        var packed = () => ml.Gan().Trainers.Vanilla(new VanillaGanOptions { LabelColumnName = "Kind", Packing = 2 }).Fit(data);
-        packed.Should().Throw<ArgumentException>().WithMessage("*Packing*LabelColumnName*");
+        // Packing stacks whole labelled samples: each of the 2 packed rows brings its 2 features and 2 label values.
+        using var packed = ml.Gan().Trainers.Vanilla(new VanillaGanOptions { Epochs = 1, BatchSize = 16, LatentDimension = 2, HiddenLayers = new[] { 8 }, LabelColumnName = "Kind", Packing = 2, Threads = 1 }).Fit(data);
+        ((GanTrainerOptions)packed.Options).Discriminator!.Layers[0].In.Should().Be(2 * (2 + 2));
     }
 
     [Fact]

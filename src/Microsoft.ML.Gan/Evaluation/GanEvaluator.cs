@@ -13,6 +13,10 @@ internal static class GanEvaluator
     public static GanMetrics Evaluate(MLContext context, GanGenerator generator, IDataView real, GanEvaluationOptions options)
     {
         Validate(options);
+        if (generator.Table is not null)
+        {
+            throw new ArgumentException("This generator makes tables: score it with ml.Gan().EvaluateTable(generator.Generate(count, seed), real).", nameof(generator));
+        }
         using var realRows = ReadSample(real, options.FeatureColumnName, "real", options.MaximumRows, options.Seed);
         var count = options.GeneratedRows ?? (int)realRows.size(0);
         var generated = generator.Generate(count, options.Seed);

@@ -42,6 +42,8 @@ internal sealed class QualityMonitor : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
+            using var draws = new Generator(11); // draws inside the network (Gumbel-softmax) leave the run's streams alone
+            using var drawScope = torch.use_generator(draws);
             var fake = generator.forward(noise).reshape(Rows, -1).to(MLNetGan.Torch.Device.CPU).to(ScalarType.Float64);
             var fakeDistances = new DistanceMatrix(torch.cdist(fake, fake).data<double>(), Rows, Rows);
             var between = new DistanceMatrix(torch.cdist(real, fake).data<double>(), realDistances.Rows, Rows);

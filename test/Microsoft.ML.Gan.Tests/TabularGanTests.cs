@@ -1,0 +1,115 @@
+namespace MLNetGan.Gan.Tests;
+
+public sealed class TabularGanTests
+{
+    public sealed class Person
+    {
+        public float Age { get; set; }
+        public double Income { get; set; }
+        public int Children { get; set; }
+        public string City { get; set; } = "";
+        public bool PartTime { get; set; }
+        public string Team { get; set; } = "";
+    }
+
+    /// <summary>A table with known structure: income follows age, part-timers are in one city more often, Team is the label.</summary>
+    private static List<Person> People(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var age = 20 + random.Next(45);
+            var partTime = random.NextDouble() < 0.3;
+            return new Person
+            {
+                Age = age, Income = 1000 * age + 5000 * random.NextDouble() - (partTime ? 15000 : 0), Children = random.Next(4),
+                City = partTime ? (random.NextDouble() < 0.8 ? "Oslo" : "Bergen") : (random.NextDouble() < 0.3 ? "Oslo" : "Bergen"),
+                PartTime = partTime, Team = i % 3 == 0 ? "red" : "blue",
+            };
+        }).ToList();
+    }
+
+    [Fact]
+    public void A_table_round_trips_through_training_generation_enumerables_and_save_load()
+    {
+        var ml = new MLContext(seed: 1);
+        var real = ml.Data.LoadFromEnumerable(People(1000, 3));
+        var trainer = ml.Gan().Trainers.Tabular(new TabularGanOptions { Epochs = 30, BatchSize = 200, LabelColumnName = "Team", Threads = 1 });
+        using var model = trainer.Fit(real);
+
+        model.TableColumns!.Select(c => c.Name).Should().Equal("Age", "Income", "Children", "City", "PartTime", "Team");
+        var synthetic = model.Generate(count: 2000, seed: 7);
+        foreach (var column in real.Schema) synthetic.Schema[column.Name].Type.Should().Be(column.Type, $"column {column.Name} keeps its type");
+        var rows = ml.Data.CreateEnumerable<Person>(synthetic, reuseRowObject: false).ToList();
+        rows.Should().HaveCount(2000);
+        rows.Should().OnlyContain(p => p.Children >= 0 && p.Children <= 3, "integers stay within the seen range");
+        rows.Should().OnlyContain(p => p.City == "Oslo" || p.City == "Bergen");
+        rows.Count(p => p.Team == "red").Should().BeInRange(500, 850, "unlabelled rows come in the training proportions (a third red)");
+
+        var scores = ml.Gan().EvaluateTable(synthetic, real);
+        scores.MeanColumnDistance.Should().BeLessThan(0.25, "even a short run learns the marginals roughly");
+
+        var reds = ml.Data.CreateEnumerable<Person>(model.Generate(300, seed: 8, label: "red"), reuseRowObject: false).ToList();
+        reds.Should().OnlyContain(p => p.Team == "red");
+
+        var path = Path.Combine(Path.GetTempPath(), $"mlnetgan-table-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, real.Schema, path);
+            using var loaded = (GanGenerator)ml.Model.Load(path, out _);
+            var again = ml.Data.CreateEnumerable<Person>(loaded.Generate(2000, seed: 7), reuseRowObject: false).ToList();
+            again.Should().BeEquivalentTo(rows, o => o.WithStrictOrdering(), "the same seed generates the same table after loading");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        var transform = () => model.Transform(real);
+        transform.Should().Throw<NotSupportedException>().WithMessage("*Generate*");
+    }
+
+    [Fact]
+    public void Continuous_columns_get_mixture_modes_and_categories_keep_missing_values()
+    {
+        // Two well separated modes, and text with missing values.
+        var ml = new MLContext(seed: 1);
+        var random = new Random(4);
+        var rows = Enumerable.Range(0, 600).Select(i => new Person
+        {
+            Age = i % 2 == 0 ? 20 + (float)random.NextDouble() : 60 + (float)random.NextDouble(), City = i % 5 == 0 ? "" : "Oslo", Team = "x",
+        }).ToList();
+        var (codec, encoded, count) = TableCodec.Fit(ml.Data.LoadFromEnumerable(rows), new[] { ml.Data.LoadFromEnumerable(rows).Schema["Age"], ml.Data.LoadFromEnumerable(rows).Schema["City"] });
+        count.Should().Be(600);
+        var age = codec.Columns[0];
+        age.Means!.Should().HaveCount(2, "two separated clusters give two modes (lighter ones are dropped)");
+        age.Means.Should().SatisfyRespectively(m => m.Should().BeApproximately(20.5, 0.2), m => m.Should().BeApproximately(60.5, 0.2));
+        codec.Columns[1].Categories.Should().Equal("", "Oslo");
+        codec.Columns[1].HasMissing.Should().BeTrue();
+        var decoded = codec.Decode(encoded, count);
+        ((float[])decoded[0]).Zip(rows).Should().OnlyContain(p => Math.Abs(p.First - p.Second.Age) < 1e-3, "encoding then decoding gives the values back");
+        ((ReadOnlyMemory<char>[])decoded[1]).Select(m => m.ToString()).Should().Equal(rows.Select(r => r.City));
+    }
+
+    [Fact]
+    public void Bad_tabular_input_names_the_column()
+    {
+        var ml = new MLContext(seed: 1);
+        var real = ml.Data.LoadFromEnumerable(People(50, 1));
+        var unknown = () => ml.Gan().Trainers.Tabular(new TabularGanOptions { Columns = new[] { "Age", "Height" } }).Fit(real);
+        unknown.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Height*");
+        var vectors = ml.Data.LoadFromEnumerable(new[] { new VectorRow { Values = new float[] { 1, 2 } }, new VectorRow { Values = new float[] { 3, 4 } } });
+        var unsupported = () => ml.Gan().Trainers.Tabular(new TabularGanOptions { Columns = new[] { "Values" } }).Fit(vectors);
+        unsupported.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Values*Single, Double, Int32, Int64, Boolean, text or key*");
+        var noLabel = () => ml.Gan().Trainers.Tabular(new TabularGanOptions { Epochs = 1, BatchSize = 10 }).Fit(real);
+        using (var model = noLabel())
+        {
+            var labelled = () => model.Generate(5, seed: 1, label: "red");
+            labelled.Should().Throw<ArgumentException>().WithMessage("*unconditional*");
+        }
+    }
+
+    private sealed class VectorRow
+    {
+        [VectorType(2)] public float[] Values { get; set; } = Array.Empty<float>();
+    }
+}
