@@ -36,6 +36,11 @@ if (mode == "quality-peer")
     // quality-peer SEEDS DATA_DIR PEER_SCRIPT WORKLOADS...: baselines trained here and by PyTorch, scored alike (bench/quality/run-peer.sh).
     return QualityPeer.Run(int.Parse(args[1]), args[2], args[3], args[4..]);
 }
+if (mode == "tabular")
+{
+    // tabular DATA_DIR EPOCHS SEEDS [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
+    return TabularBench.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4..]);
+}
 if (mode == "fuzz")
 {
     // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
