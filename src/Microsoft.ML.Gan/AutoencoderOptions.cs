@@ -86,7 +86,7 @@ public sealed class VaeOptions : AutoencoderOptions
 
     /// <summary>Weight of the KL term (seed 004's alpha); 1 is the VAE's evidence lower bound, larger values give a smoother latent space and blurrier images.</summary>
     public double KlWeight { get; set; } = 1;
-    /// <summary>The column <see cref="GanGenerator.Generate"/> names its rows with is the feature column; the transform adds this one.</summary>
+    /// <summary>The column the model's transform adds (generated rows from <see cref="GanGenerator.Generate"/> keep the feature column's name).</summary>
     public string GeneratedColumnName { get; set; } = "Generated";
     /// <summary>Column of the encoder's means.</summary>
     public string MeanColumnName { get; set; } = "Mean";

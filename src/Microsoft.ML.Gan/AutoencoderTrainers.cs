@@ -50,7 +50,7 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     public TModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var options = (TOptions)GanOptionsJsonCopy(Options);
+        var options = (TOptions)WorkingCopy(Options);
         var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
         Validate(options);
@@ -76,7 +76,7 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     }
 
     // Options hold runtime hooks (progress, cancellation) the run needs, so the working copy is a shallow one.
-    private static AutoencoderOptions GanOptionsJsonCopy(AutoencoderOptions options)
+    private static AutoencoderOptions WorkingCopy(AutoencoderOptions options)
     {
         var copy = GanOptionsJson.Copy(options);
         copy.Progress = options.Progress;

@@ -52,7 +52,7 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
 
     internal TabularGanTrainer(MLContext context, TabularGanOptions options) : base(context, options) { }
 
-    /// <inheritdoc />
+    /// <summary>The input schema unchanged: a tabular model makes new tables with <c>Generate</c> and adds no column to its input.</summary>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema) => inputSchema;
 
     /// <summary>
