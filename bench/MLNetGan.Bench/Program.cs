@@ -38,8 +38,8 @@ if (mode == "quality-peer")
 }
 if (mode == "tabular")
 {
-    // tabular DATA_DIR EPOCHS SEEDS [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
-    return TabularBench.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4..]);
+    // tabular DATA_DIR EPOCHS SEEDS VARIANT [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
+    return TabularBench.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4], args[5..]);
 }
 if (mode == "fuzz")
 {

@@ -28,7 +28,8 @@ internal static class TabularBench
             "weather"),
     };
 
-    public static int Run(string folder, int epochs, int seeds, string[] only)
+    /// <param name="variant">Option settings for the tabular GAN as quality-variants takes them ("baseline", or NAME=VALUE joined by '+').</param>
+    public static int Run(string folder, int epochs, int seeds, string variant, string[] only)
     {
         foreach (var table in Tables.Where(t => only.Length == 0 || only.Contains(t.Name)))
         {
@@ -45,7 +46,8 @@ internal static class TabularBench
                 var trtr = Efficacy(realTrain, Raw(test, table), table, seed);
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                using var model = ml.Gan().Trainers.Tabular(new TabularGanOptions { Epochs = epochs, LabelColumnName = table.Label, Seed = seed }).Fit(train);
+                var options = QualityVariants.Configure(new TabularGanOptions { Epochs = epochs, LabelColumnName = table.Label }, seed, variant);
+                using var model = ml.Gan().Trainers.Tabular(options).Fit(train);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var methods = new (string Name, IDataView Synthetic, double Seconds)[]
                 {
@@ -59,7 +61,8 @@ internal static class TabularBench
                     var raw = Raw(synthetic, table);
                     var line = new Dictionary<string, object?>
                     {
-                        ["table"] = table.Name, ["seed"] = seed, ["method"] = name, ["rows"] = rows, ["epochs"] = name == "tabular-gan" ? epochs : null,
+                        ["table"] = table.Name, ["seed"] = seed, ["method"] = name, ["variant"] = name == "tabular-gan" ? variant : null, ["rows"] = rows,
+                        ["epochs"] = name == "tabular-gan" ? options.Epochs : null,
                         ["mean_column_distance"] = Math.Round(scores.MeanColumnDistance, 4), ["pairwise_dependence_difference"] = Math.Round(scores.PairwiseDependenceDifference, 4),
                         ["exact_copy_share"] = Math.Round(scores.ExactCopyShare, 4),
                         ["tstr_accuracy"] = Math.Round(Efficacy(raw, Raw(test, table), table, seed), 4), ["trtr_accuracy"] = Math.Round(trtr, 4),

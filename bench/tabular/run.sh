@@ -3,6 +3,7 @@
 # (a generated one with known structure and a 1 % rare category, and Debian's vega cars and seattle-weather), scored by
 # ml.Gan().EvaluateTable and by TSTR/TRTR accuracy. Needs python3-vega-datasets.
 # Usage: bash bench/tabular/run.sh [EPOCHS] [SEEDS] [TABLES...]   (defaults: 300 epochs, 1 seed, all tables)
+# VARIANT=NAME=VALUE[+NAME=VALUE...] sets TabularGanOptions (as bench/quality/run-variants.sh); two threads, so runs repeat exactly.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 epochs=${1:-300}
@@ -15,4 +16,4 @@ fi
 data=bench/results/tabular-data
 /usr/bin/python3 bench/tabular/prepare.py "$data" >/dev/null
 dotnet build bench/MLNetGan.Bench -c Release -v quiet -nologo >/dev/null
-dotnet bench/MLNetGan.Bench/bin/Release/net10.0/MLNetGan.Bench.dll tabular "$data" "$epochs" "$seeds" "$@" | tee bench/results/tabular.jsonl
+dotnet bench/MLNetGan.Bench/bin/Release/net10.0/MLNetGan.Bench.dll tabular "$data" "$epochs" "$seeds" "${VARIANT:-baseline}" "$@" | tee bench/results/tabular.jsonl
