@@ -170,29 +170,32 @@ public sealed class TextLoader
         public Column[] Columns { get; set; } = Array.Empty<Column>();
     }
 
+    /// <summary>The item type of <paramref name="kind"/>, or null for a value outside the enum; the one table both the loader and ConvertType use.</summary>
+    internal static PrimitiveDataViewType? ItemTypeOf(DataKind kind) => kind switch
+    {
+        DataKind.SByte => NumberDataViewType.SByte,
+        DataKind.Byte => NumberDataViewType.Byte,
+        DataKind.Int16 => NumberDataViewType.Int16,
+        DataKind.UInt16 => NumberDataViewType.UInt16,
+        DataKind.Int32 => NumberDataViewType.Int32,
+        DataKind.UInt32 => NumberDataViewType.UInt32,
+        DataKind.Int64 => NumberDataViewType.Int64,
+        DataKind.UInt64 => NumberDataViewType.UInt64,
+        DataKind.Single => NumberDataViewType.Single,
+        DataKind.Double => NumberDataViewType.Double,
+        DataKind.String => TextDataViewType.Instance,
+        DataKind.Boolean => BooleanDataViewType.Instance,
+        DataKind.TimeSpan => TimeSpanDataViewType.Instance,
+        DataKind.DateTime => DateTimeDataViewType.Instance,
+        DataKind.DateTimeOffset => DateTimeOffsetDataViewType.Instance,
+        _ => null,
+    };
+
     internal static DataViewType TypeOf(Column column)
     {
         PrimitiveDataViewType item = column.KeyCount is { Count: { } count }
             ? new KeyDataViewType(typeof(uint), count)
-            : column.DataKind switch
-            {
-                DataKind.SByte => NumberDataViewType.SByte,
-                DataKind.Byte => NumberDataViewType.Byte,
-                DataKind.Int16 => NumberDataViewType.Int16,
-                DataKind.UInt16 => NumberDataViewType.UInt16,
-                DataKind.Int32 => NumberDataViewType.Int32,
-                DataKind.UInt32 => NumberDataViewType.UInt32,
-                DataKind.Int64 => NumberDataViewType.Int64,
-                DataKind.UInt64 => NumberDataViewType.UInt64,
-                DataKind.Single => NumberDataViewType.Single,
-                DataKind.Double => NumberDataViewType.Double,
-                DataKind.String => TextDataViewType.Instance,
-                DataKind.Boolean => BooleanDataViewType.Instance,
-                DataKind.TimeSpan => TimeSpanDataViewType.Instance,
-                DataKind.DateTime => DateTimeDataViewType.Instance,
-                DataKind.DateTimeOffset => DateTimeOffsetDataViewType.Instance,
-                _ => throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported kind {column.DataKind}."),
-            };
+            : ItemTypeOf(column.DataKind) ?? throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported kind {column.DataKind}.");
         var width = column.Source.Sum(r => r.Max - r.Min + 1);
         var isVector = column.ForceVector || column.Source.Length > 1 || column.Source[0].Max > column.Source[0].Min;
         return isVector ? new VectorDataViewType(item, width) : item;

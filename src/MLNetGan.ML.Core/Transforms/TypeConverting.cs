@@ -159,22 +159,10 @@ public sealed class TypeConvertingTransformer : RowToRowTransformerBase
 /// <summary>The value conversions behind <see cref="TypeConvertingTransformer"/>.</summary>
 internal static class TypeConversions
 {
-    public static PrimitiveDataViewType TypeOf(DataKind kind) => kind switch
-    {
-        DataKind.SByte => NumberDataViewType.SByte,
-        DataKind.Byte => NumberDataViewType.Byte,
-        DataKind.Int16 => NumberDataViewType.Int16,
-        DataKind.UInt16 => NumberDataViewType.UInt16,
-        DataKind.Int32 => NumberDataViewType.Int32,
-        DataKind.UInt32 => NumberDataViewType.UInt32,
-        DataKind.Int64 => NumberDataViewType.Int64,
-        DataKind.UInt64 => NumberDataViewType.UInt64,
-        DataKind.Single => NumberDataViewType.Single,
-        DataKind.Double => NumberDataViewType.Double,
-        DataKind.String => TextDataViewType.Instance,
-        DataKind.Boolean => BooleanDataViewType.Instance,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "ConvertType converts to numbers, Boolean or String."),
-    };
+    public static PrimitiveDataViewType TypeOf(DataKind kind) =>
+        TextLoader.ItemTypeOf(kind) is { } type and (NumberDataViewType or BooleanDataViewType or TextDataViewType)
+            ? type
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, "ConvertType converts to numbers, Boolean or String.");
 
     public static bool Supports(DataViewType item) => item is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType;
 
