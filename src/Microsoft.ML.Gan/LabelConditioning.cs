@@ -150,7 +150,7 @@ internal static class LabelColumn
             case KeyDataViewType:
             {
                 var getter = row.GetGetter<uint>(column);
-                var names = KeyNames(column);
+                var names = ColumnReaders.KeyNames(column);
                 uint key = 0;
                 return () =>
                 {
@@ -179,36 +179,17 @@ internal static class LabelColumn
                 };
             }
         }
-        if (column.Type == NumberDataViewType.Single) return Number<float>(row, column, v => float.IsNaN(v) ? null : v.ToString("R", culture));
-        if (column.Type == NumberDataViewType.Double) return Number<double>(row, column, v => double.IsNaN(v) ? null : v.ToString("R", culture));
-        if (column.Type == NumberDataViewType.Int32) return Number<int>(row, column, v => v.ToString(culture));
-        if (column.Type == NumberDataViewType.Int64) return Number<long>(row, column, v => v.ToString(culture));
-        if (column.Type == NumberDataViewType.UInt32) return Number<uint>(row, column, v => v.ToString(culture));
+        if (column.Type == NumberDataViewType.Single) return ColumnReaders.Of<float, string?>(row, column, v => float.IsNaN(v) ? null : v.ToString("R", culture));
+        if (column.Type == NumberDataViewType.Double) return ColumnReaders.Of<double, string?>(row, column, v => double.IsNaN(v) ? null : v.ToString("R", culture));
+        if (column.Type == NumberDataViewType.Int32) return ColumnReaders.Of<int, string?>(row, column, v => v.ToString(culture));
+        if (column.Type == NumberDataViewType.Int64) return ColumnReaders.Of<long, string?>(row, column, v => v.ToString(culture));
+        if (column.Type == NumberDataViewType.UInt32) return ColumnReaders.Of<uint, string?>(row, column, v => v.ToString(culture));
         throw new ArgumentOutOfRangeException(nameof(column), $"Label column '{column.Name}' has type {column.Type}; a key, text, Boolean or number column is needed.");
-    }
-
-    private static Func<string?> Number<T>(DataViewRow row, DataViewSchema.Column column, Func<T, string?> format)
-    {
-        var getter = row.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return format(value);
-        };
-    }
-
-    private static string[]? KeyNames(DataViewSchema.Column column)
-    {
-        if (!column.HasKeyValues()) return null;
-        VBuffer<ReadOnlyMemory<char>> values = default;
-        column.GetKeyValues(ref values);
-        return values.DenseValues().Select(v => v.ToString()).ToArray();
     }
 
     private static List<string> Order(DataViewSchema.Column column, List<string> seen)
     {
-        if (column.Type is KeyDataViewType && KeyNames(column) is { } names)
+        if (column.Type is KeyDataViewType && ColumnReaders.KeyNames(column) is { } names)
         {
             var rank = names.Select((n, i) => (n, i)).GroupBy(p => p.n).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
             return seen.OrderBy(s => rank.TryGetValue(s, out var r) ? r : int.MaxValue).ThenBy(s => s, StringComparer.Ordinal).ToList();

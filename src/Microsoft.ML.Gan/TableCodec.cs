@@ -145,13 +145,7 @@ internal sealed class TableCodec
         var kind = KindOf(column.Type) ?? throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported type {column.Type}.");
         if (kind is TableColumnKind.Single or TableColumnKind.Double or TableColumnKind.Int32 or TableColumnKind.Int64)
         {
-            Func<double> read = kind switch
-            {
-                TableColumnKind.Single => Getter<float>(cursor, column, v => v),
-                TableColumnKind.Double => Getter<double>(cursor, column, v => v),
-                TableColumnKind.Int32 => Getter<int>(cursor, column, v => v),
-                _ => Getter<long>(cursor, column, v => v),
-            };
+            var read = ColumnReaders.Number(cursor, column);
             while (cursor.MoveNext()) values.Add(read());
         }
         else
@@ -160,17 +154,6 @@ internal sealed class TableCodec
             while (cursor.MoveNext()) values.Add(read() ?? "");
         }
         return values.ToArray();
-    }
-
-    private static Func<double> Getter<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
-    {
-        var getter = row.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return convert(value);
-        };
     }
 
     private static TableColumn Describe(DataViewSchema.Column column, object[] values)
@@ -301,14 +284,8 @@ internal sealed class TableCodec
 
     private static string[] KeyValuesOf(DataViewSchema.Column column)
     {
-        var keyType = (KeyDataViewType)column.Type;
-        if (column.HasKeyValues())
-        {
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            column.GetKeyValues(ref names);
-            return names.DenseValues().Select(v => v.ToString()).ToArray();
-        }
-        return Enumerable.Range(1, (int)Math.Min(keyType.Count, int.MaxValue)).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return ColumnReaders.KeyNames(column)
+            ?? Enumerable.Range(1, (int)Math.Min(((KeyDataViewType)column.Type).Count, int.MaxValue)).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

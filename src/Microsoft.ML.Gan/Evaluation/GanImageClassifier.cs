@@ -169,13 +169,7 @@ public sealed class GanImageClassifier : IDisposable
 
     private static IReadOnlyList<string> ClassNames(DataViewSchema.Column label, int count)
     {
-        if (label.HasKeyValues())
-        {
-            VBuffer<ReadOnlyMemory<char>> values = default;
-            label.GetKeyValues(ref values);
-            var names = values.DenseValues().Select(v => v.ToString()).ToArray();
-            if (names.Length == count) return names;
-        }
+        if (ColumnReaders.KeyNames(label) is { } names && names.Length == count) return names;
         return Enumerable.Range(0, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 

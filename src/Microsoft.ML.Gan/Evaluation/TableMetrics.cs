@@ -89,7 +89,7 @@ internal static class TableScores
         if (column.Type is NumberDataViewType)
         {
             var values = new List<double>();
-            var read = NumberReader(cursor, column);
+            var read = ColumnReaders.Number(cursor, column);
             while (cursor.MoveNext()) values.Add(read());
             return new Column(true, values.ToArray(), null);
         }
@@ -97,33 +97,6 @@ internal static class TableScores
         var text = LabelColumn.Reader(cursor, column);
         while (cursor.MoveNext()) categories.Add(text() ?? Missing);
         return new Column(false, null, categories.ToArray());
-    }
-
-    private static Func<double> NumberReader(DataViewRow row, DataViewSchema.Column column)
-    {
-        Func<double> Of<T>(Func<T, double> convert)
-        {
-            var getter = row.GetGetter<T>(column);
-            T value = default!;
-            return () =>
-            {
-                getter(ref value);
-                return convert(value);
-            };
-        }
-
-        var t = column.Type.RawType;
-        if (t == typeof(float)) return Of<float>(v => v);
-        if (t == typeof(double)) return Of<double>(v => v);
-        if (t == typeof(int)) return Of<int>(v => v);
-        if (t == typeof(long)) return Of<long>(v => v);
-        if (t == typeof(uint)) return Of<uint>(v => v);
-        if (t == typeof(ulong)) return Of<ulong>(v => v);
-        if (t == typeof(short)) return Of<short>(v => v);
-        if (t == typeof(ushort)) return Of<ushort>(v => v);
-        if (t == typeof(byte)) return Of<byte>(v => v);
-        if (t == typeof(sbyte)) return Of<sbyte>(v => v);
-        throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has unsupported number type {column.Type}.");
     }
 
     private static double[] Present(double[] values) => values.Where(v => !double.IsNaN(v)).ToArray();
