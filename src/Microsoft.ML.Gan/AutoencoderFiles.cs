@@ -14,7 +14,6 @@ namespace Microsoft.ML.Gan;
 internal static class AutoencoderFiles
 {
     private const int FormatVersion = 1;
-    private const int MaxEmbeddingDimension = 1 << 20;
 
     private sealed class Info
     {
@@ -59,9 +58,9 @@ internal static class AutoencoderFiles
             throw new InvalidDataException("autoencoder.json lacks a network, the scaling or the history.");
         }
         var featureType = ReadFeatureType(info.FeatureDimensions);
-        if (options.EmbeddingDimension is <= 0 or > MaxEmbeddingDimension)
+        if (options.EmbeddingDimension is <= 0 or > GanGenerator.MaxLatentDimension)
         {
-            throw new InvalidDataException($"The saved embedding size {options.EmbeddingDimension} is out of range (1 to {MaxEmbeddingDimension}).");
+            throw new InvalidDataException($"The saved embedding size {options.EmbeddingDimension} is out of range (1 to {GanGenerator.MaxLatentDimension}).");
         }
         var scaling = ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
         var encoder = GanGenerator.BuildWithWeights(info.Encoder, ctx, "encoder.safetensors");

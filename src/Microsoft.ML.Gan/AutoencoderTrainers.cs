@@ -32,14 +32,7 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        if (!inputSchema.TryFindColumn(Options.FeatureColumnName, out var column))
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' not found. Available columns: {string.Join(", ", inputSchema.Select(c => c.Name))}.");
-        }
-        if (column.Kind != SchemaShape.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' is {column.Kind} of {column.ItemType}; a known-size vector of Single is required.");
-        }
+        var column = TrainerSetup.FeatureColumn(inputSchema, Options.FeatureColumnName);
         var added = AddedColumns(column).ToList();
         return new SchemaShape(inputSchema.Where(c => added.All(a => a.Name != c.Name)).Concat(added));
     }

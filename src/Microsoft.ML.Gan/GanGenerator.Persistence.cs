@@ -12,7 +12,7 @@ namespace Microsoft.ML.Gan;
 public sealed partial class GanGenerator
 {
     // Far beyond any published GAN; it bounds what a loaded file can make the shape probe allocate.
-    private const int MaxLatentDimension = 1 << 20;
+    internal const int MaxLatentDimension = 1 << 20;
 
     private sealed class ModelInfo
     {

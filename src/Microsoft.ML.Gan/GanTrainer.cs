@@ -34,14 +34,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     /// <inheritdoc />
     public virtual SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        if (!inputSchema.TryFindColumn(Options.FeatureColumnName, out var column))
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' not found. Available columns: {string.Join(", ", inputSchema.Select(c => c.Name))}.");
-        }
-        if (column.Kind != SchemaShape.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{Options.FeatureColumnName}' is {column.Kind} of {column.ItemType}; a known-size vector of Single is required.");
-        }
+        TrainerSetup.FeatureColumn(inputSchema, Options.FeatureColumnName);
         return new SchemaShape(inputSchema.Where(c => c.Name != Options.GeneratedColumnName)
             .Append(new SchemaShape.Column(Options.GeneratedColumnName, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false)));
     }

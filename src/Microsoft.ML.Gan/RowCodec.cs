@@ -11,7 +11,7 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 internal sealed class RowCodec : IDisposable
 {
-    private const int Chunk = 256; // rows per forward pass, as GanGenerator batches (keeps activations in reused pages)
+    private const int Chunk = GeneratedRowsView.ChunkRows; // rows per forward pass, as generation runs
 
     public RowCodec(Sequential network, NetworkSpec architecture, int inputWidth, int outputWidth)
     {

@@ -14,6 +14,21 @@ internal static class TrainerSetup
         return (column, (VectorDataViewType)column.Type);
     }
 
+    /// <summary>The feature column in a schema shape, which must be a vector of Single (the estimators' schema check).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The column is missing or of another kind.</exception>
+    public static SchemaShape.Column FeatureColumn(SchemaShape inputSchema, string name)
+    {
+        if (!inputSchema.TryFindColumn(name, out var column))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{name}' not found. Available columns: {string.Join(", ", inputSchema.Select(c => c.Name))}.");
+        }
+        if (column.Kind != SchemaShape.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{name}' is {column.Kind} of {column.ItemType}; a known-size vector of Single is required.");
+        }
+        return column;
+    }
+
     /// <summary>The scaling <see cref="DataScaling.Auto"/> stands for: one range for images, one per feature for rows.</summary>
     public static DataScaling ResolveScaling(DataScaling scaling, int[]? imageShape) =>
         scaling == DataScaling.Auto ? (imageShape is null ? DataScaling.PerFeature : DataScaling.Global) : scaling;

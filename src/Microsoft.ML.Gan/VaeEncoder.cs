@@ -133,7 +133,7 @@ public sealed class VaeEncoder : RowToRowTransformerBase, IDisposable
     internal static VaeEncoder Read(ModelLoadContext ctx, NetworkSpec architecture, DataScaler scaling, VaeOptions options, VectorDataViewType featureType,
                                     int seed, List<AutoencoderEpochMetrics> history)
     {
-        if (options.EmbeddingDimension is <= 0 or > 1 << 20) throw new InvalidDataException($"The saved latent size {options.EmbeddingDimension} is out of range.");
+        if (options.EmbeddingDimension is <= 0 or > GanGenerator.MaxLatentDimension) throw new InvalidDataException($"The saved latent size {options.EmbeddingDimension} is out of range.");
         var encoder = GanGenerator.BuildWithWeights(architecture, ctx, "encoder.safetensors");
         try
         {
