@@ -41,6 +41,13 @@ def epochs(count, data, batch):
     return count * (len(data) // batch)
 
 
+def scaled_digits(path):
+    """The t10k digits in LoadFromMnistIdx's units ([0, 1]) scaled into [-1, 1] with one range (the trainers' Auto scaling for images), and the scaler."""
+    pixels = mnist_images(path) / 255
+    scaler = Scaler(pixels, per_feature=False)
+    return scaler.apply(pixels), scaler
+
+
 started = time.perf_counter()
 if workload in ("swissroll", "ring", "grid"):
     data = np.loadtxt(data_path, delimiter=",", dtype=np.float32)
@@ -61,18 +68,14 @@ if workload in ("swissroll", "ring", "grid"):
         train(data, g, d, 64, latent, 2e-4, 2e-4, (0.5, 0.999), (0.5, 0.999), "bce_logits", steps=epochs(50, data, 64), seed=seed)
 elif workload == "mnist-mlp":
     # GanPresets.LectureGan at 30 epochs of t10k: latent 64, G ReLU, D LeakyReLU(0.2) + Sigmoid, batch 32, Adam(2e-4, 0.9).
-    pixels = mnist_images(data_path) / 255  # LoadFromMnistIdx's units: [0, 1]
-    scaler = Scaler(pixels, per_feature=False)
-    data = scaler.apply(pixels)
+    data, scaler = scaled_digits(data_path)
     latent = 64
     g = mlp([latent, 256, 256, 784], nn.ReLU, nn.Tanh())
     d = mlp([784, 256, 256, 1], lambda: nn.LeakyReLU(0.2), nn.Sigmoid())
     train(data, g, d, 32, latent, 2e-4, 2e-4, (0.9, 0.999), (0.9, 0.999), "bce", steps=epochs(30, data, 32), seed=seed)
 elif workload == "dcgan":
     # DcganOptions defaults: 5 epochs, batch 32, latent 100, DCGAN init, G 4e-4 / D 5e-5, Adam beta1 0.5, logits.
-    pixels = mnist_images(data_path) / 255  # LoadFromMnistIdx's units: [0, 1]
-    scaler = Scaler(pixels, per_feature=False)
-    data = scaler.apply(pixels)
+    data, scaler = scaled_digits(data_path)
     latent = 100
     g, d = conv_pair(latent, 64, 64, True)
     dcgan_init(g, d)

@@ -35,4 +35,20 @@ internal static class ViewReader
     }
 
     public static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"mlnetgan-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>Runs <paramref name="check"/> on the model's output, then on the output of the model saved and loaded again.</summary>
+    public static void CheckBeforeAndAfterSaving(MLContext ml, ITransformer model, IDataView data, Action<IDataView> check)
+    {
+        check(model.Transform(data));
+        var path = TempFile(".zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            check(ml.Model.Load(path, out _).Transform(data));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -233,17 +233,7 @@ public sealed class MlNetBehaviourTests
             converted.GetColumn<string>("AmountText").Should().Equal("2.7", "-2.7", "NaN");
         }
 
-        Check(model.Transform(data));
-        var path = ViewReader.TempFile(".zip");
-        try
-        {
-            ml.Model.Save(model, data.Schema, path);
-            Check(ml.Model.Load(path, out _).Transform(data));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ViewReader.CheckBeforeAndAfterSaving(ml, model, data, Check);
 
         var badKind = () => ml.Transforms.Conversion.ConvertType("X", "Amount", (DataKind)99);
         badKind.Should().Throw<ArgumentOutOfRangeException>();
@@ -390,17 +380,7 @@ public sealed class MlNetBehaviourTests
             mapped.Schema["SizeKey"].Type.Should().Be(new KeyDataViewType(typeof(uint), 3));
             mapped.GetColumn<string>("SizeBack").Should().Equal("S", "L", "M");
         }
-        Check(model.Transform(data));
-        var path = ViewReader.TempFile(".zip");
-        try
-        {
-            ml.Model.Save(model, data.Schema, path);
-            Check(ml.Model.Load(path, out _).Transform(data));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ViewReader.CheckBeforeAndAfterSaving(ml, model, data, Check);
 
         // keyData: the keys and their order come from another view; values outside it map to the missing key 0.
         var keyData = ml.Data.LoadFromEnumerable(new[] { "S", "M", "L", "XL" }.Select(v => new Value { Item = v }).ToList());
