@@ -66,43 +66,14 @@ internal sealed class GeneratedRowsView : IDataView
         public void Dispose() { }
     }
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor(GeneratedRowsView view, bool active) : ChunkedCursor(view.Schema, view.rows, active ? view.open() : null)
     {
-        private readonly GeneratedRowsView view;
-        private readonly bool active;
-        private IGeneratedRowStream? stream;
         private float[] chunk = Array.Empty<float>();
-        private long chunkStart;
-        private long position = -1;
 
-        public Cursor(GeneratedRowsView view, bool active)
-        {
-            this.view = view;
-            this.active = active;
-            // Rows are generated only for a cursor that reads the column; one that counts rows costs nothing.
-            if (active) stream = view.open();
-        }
-
-        public override long Position => position;
-        public override long Batch => 0;
-        public override DataViewSchema Schema => view.Schema;
+        // Rows are generated only for a cursor that reads the column; one that counts rows costs nothing.
         public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == 0 && active;
 
-        public override bool MoveNext()
-        {
-            if (position + 1 >= view.rows)
-            {
-                Release();
-                return false;
-            }
-            position++;
-            if (stream is not null && position >= chunkStart + chunk.Length / view.width)
-            {
-                chunkStart = position;
-                chunk = stream.Next((int)Math.Min(ChunkRows, view.rows - position));
-            }
-            return true;
-        }
+        protected override void Load(float[] values, long[]? classes, int rows) => chunk = values;
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
@@ -111,26 +82,64 @@ internal sealed class GeneratedRowsView : IDataView
             if (typeof(TValue) != typeof(VBuffer<float>)) throw new InvalidOperationException($"Column '{column.Name}' holds VBuffer<Single>, not {typeof(TValue).Name}.");
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
-                if (position < 0) throw new InvalidOperationException("Call MoveNext before reading a value.");
                 var editor = VBufferEditor.Create(ref value, view.width);
-                chunk.AsSpan((int)(position - chunkStart) * view.width, view.width).CopyTo(editor.Values);
+                chunk.AsSpan(RowInChunk * view.width, view.width).CopyTo(editor.Values);
                 value = editor.Commit();
             };
             return (ValueGetter<TValue>)(object)getter;
         }
+    }
+}
 
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)position, 0);
+/// <summary>
+/// A cursor over generated rows: it moves through <paramref name="rows"/> positions and, when it reads columns,
+/// pulls <see cref="GeneratedRowsView.ChunkRows"/> rows at a time from its own stream, which it releases at the end.
+/// </summary>
+internal abstract class ChunkedCursor(DataViewSchema schema, long rows, IGeneratedRowStream? stream) : DataViewRowCursor
+{
+    private IGeneratedRowStream? stream = stream;
+    private long chunkStart;
+    private int chunkRows;
+    private long position = -1;
 
-        private void Release()
+    public override long Position => position;
+    public override long Batch => 0;
+    public override DataViewSchema Schema => schema;
+
+    /// <summary>The current row's place in the chunk last loaded.</summary>
+    protected int RowInChunk => position >= 0 ? (int)(position - chunkStart) : throw new InvalidOperationException("Call MoveNext before reading a value.");
+
+    /// <summary>Takes the next chunk: its row-major values and, for conditional models, its rows' classes.</summary>
+    protected abstract void Load(float[] values, long[]? classes, int rows);
+
+    public override bool MoveNext()
+    {
+        if (position + 1 >= rows)
         {
-            stream?.Dispose();
-            stream = null;
+            Release();
+            return false;
         }
-
-        protected override void Dispose(bool disposing)
+        position++;
+        if (stream is not null && position >= chunkStart + chunkRows)
         {
-            if (disposing) Release();
-            base.Dispose(disposing);
+            chunkStart = position;
+            chunkRows = (int)Math.Min(GeneratedRowsView.ChunkRows, rows - position);
+            Load(stream.Next(chunkRows), stream.LastClasses, chunkRows);
         }
+        return true;
+    }
+
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)position, 0);
+
+    private void Release()
+    {
+        stream?.Dispose();
+        stream = null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Release();
+        base.Dispose(disposing);
     }
 }

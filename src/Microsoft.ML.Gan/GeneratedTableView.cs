@@ -47,44 +47,14 @@ internal sealed class GeneratedTableView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         new[] { GetRowCursor(columnsNeeded, rand) };
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor(GeneratedTableView view, HashSet<int> active)
+        : ChunkedCursor(view.Schema, view.rows, active.Count > 0 ? view.open() : null)
     {
-        private readonly GeneratedTableView view;
-        private readonly HashSet<int> active;
-        private IGeneratedRowStream? stream;
         private Array[] chunk = Array.Empty<Array>();
-        private long chunkStart;
-        private int chunkRows;
-        private long position = -1;
 
-        public Cursor(GeneratedTableView view, HashSet<int> active)
-        {
-            this.view = view;
-            this.active = active;
-            if (active.Count > 0) stream = view.open();
-        }
-
-        public override long Position => position;
-        public override long Batch => 0;
-        public override DataViewSchema Schema => view.Schema;
         public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
 
-        public override bool MoveNext()
-        {
-            if (position + 1 >= view.rows)
-            {
-                Release();
-                return false;
-            }
-            position++;
-            if (stream is not null && position >= chunkStart + chunkRows)
-            {
-                chunkStart = position;
-                chunkRows = (int)Math.Min(GeneratedRowsView.ChunkRows, view.rows - position);
-                chunk = view.codec.DecodeOutput(stream.Next(chunkRows), stream.LastClasses, chunkRows);
-            }
-            return true;
-        }
+        protected override void Load(float[] values, long[]? classes, int rows) => chunk = view.codec.DecodeOutput(values, classes, rows);
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
@@ -95,25 +65,7 @@ internal sealed class GeneratedTableView : IDataView
             if (!active.Contains(column.Index)) throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was made.");
             if (typeof(TValue) != column.Type.RawType) throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type.RawType.Name}, not {typeof(TValue).Name}.");
             var index = column.Index;
-            return (ref TValue value) =>
-            {
-                if (position < 0) throw new InvalidOperationException("Call MoveNext before reading a value.");
-                value = ((TValue[])chunk[index])[position - chunkStart];
-            };
-        }
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)position, 0);
-
-        private void Release()
-        {
-            stream?.Dispose();
-            stream = null;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) Release();
-            base.Dispose(disposing);
+            return (ref TValue value) => value = ((TValue[])chunk[index])[RowInChunk];
         }
     }
 }
