@@ -7,12 +7,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configuration="${CONFIGURATION:-Release}"
 
+# libgloo-dev: gloo's headers, which the shim's c10d process group (distributed training) compiles against.
 # python3-pil: an independent PNG, JPEG and BMP reader the image tests check our codecs against.
 # libturbojpeg0: libjpeg-turbo's TurboJPEG API, which MLImage binds to read and write JPEG.
 # OpenBLAS, OpenMP variant: libtorch itself parallelizes with OpenMP, and beside it the pthread
 # variant oversubscribes the cores (2 threads ran 2x slower); see docs/benchmarks.md.
 # MLNETGAN_EXTRA_PACKAGES: more packages for one caller (scripts/test.sh adds chromium for the report test).
-packages=(libtorch-dev libopenblas0-openmp cmake g++ make python3-pil libturbojpeg0 ${MLNETGAN_EXTRA_PACKAGES:-})
+packages=(libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ make python3-pil libturbojpeg0 ${MLNETGAN_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -24,6 +24,7 @@ extern "C" {
 typedef struct mng_tensor_s* mng_tensor;
 typedef struct mng_generator_s* mng_generator;
 typedef struct mng_guard_s* mng_guard;
+typedef struct mng_process_group_s* mng_process_group;
 
 /* Every exported function, and nothing else: this header is the single source of truth for the ABI.
  * The shim includes it, so the compiler rejects a definition that disagrees with its declaration, and
@@ -215,6 +216,18 @@ int mng_autograd_grad(const mng_tensor* outputs, int output_count, const mng_ten
 
 /* optimizers */
 int mng_adam_step(const mng_tensor* params, const mng_tensor* exp_avgs, const mng_tensor* exp_avg_sqs, const mng_tensor* max_exp_avg_sqs, int64_t* steps, int count, double lr, double beta1, double beta2, double eps, double weight_decay);
+
+/* distributed: c10d's Gloo process group over a TCPStore rendezvous (rank 0 hosts it at
+ * master_address:master_port). Collectives take CPU tensors and block until done or until the
+ * group's timeout, which, like a lost peer, is returned as an error. Several tensors travel as one
+ * flat buffer. Reduce op: 0 sum, 1 average (sum / world size), 2 min, 3 max, 4 product. */
+int mng_dist_init(const char* master_address, int master_port, int rank, int world_size, int64_t timeout_ms, mng_process_group* out);
+void mng_dist_free(mng_process_group group);
+int mng_dist_all_reduce(mng_process_group group, const mng_tensor* tensors, int count, int op);
+int mng_dist_broadcast(mng_process_group group, const mng_tensor* tensors, int count, int root);
+/* out: the inputs of every rank stacked along a new first dimension, in rank order. */
+int mng_dist_all_gather(mng_process_group group, mng_tensor input, mng_tensor* out);
+int mng_dist_barrier(mng_process_group group);
 
 #ifdef __cplusplus
 }

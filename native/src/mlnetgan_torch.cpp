@@ -2,6 +2,7 @@
 // Every entry point runs its body through `guarded`, which turns any C++
 // exception into a status code plus a thread-local message.
 #include "mlnetgan_torch.h"
+#include "shim.h"
 
 #include <torch/torch.h>
 
@@ -19,66 +20,9 @@
 #include <string>
 #include <vector>
 
-#define MNG_API extern "C" __attribute__((visibility("default")))
+using namespace mng;
 
 namespace {
-
-thread_local std::string last_error_message;
-
-// Tensor handles handed out and not yet freed: lets tests prove that nothing leaks.
-std::atomic<int64_t> live_tensor_handles{0};
-
-template <typename Body>
-int guarded(Body&& body) noexcept {
-  try {
-    body();
-    return MNG_OK;
-  } catch (const c10::Error& e) {
-    last_error_message = e.what_without_backtrace();
-  } catch (const std::exception& e) {
-    last_error_message = e.what();
-  } catch (...) {
-    last_error_message = "unknown native error";
-  }
-  return MNG_ERROR;
-}
-
-const at::Tensor& ref(mng_tensor handle, const char* name) {
-  if (handle == nullptr) {
-    throw std::invalid_argument(std::string("tensor argument '") + name + "' is a null handle");
-  }
-  return *reinterpret_cast<at::Tensor*>(handle);
-}
-
-// Optional tensor arguments (bias, weight, ...) may legitimately be null.
-c10::optional<at::Tensor> optional_ref(mng_tensor handle) {
-  if (handle == nullptr) return c10::nullopt;
-  return *reinterpret_cast<at::Tensor*>(handle);
-}
-
-template <typename T>
-T* require_out(T* out) {
-  if (out == nullptr) throw std::invalid_argument("output pointer is null");
-  return out;
-}
-
-void put(mng_tensor* out, at::Tensor value) {
-  *require_out(out) = reinterpret_cast<mng_tensor>(new at::Tensor(std::move(value)));
-  live_tensor_handles.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::vector<at::Tensor> tensor_list(const mng_tensor* handles, int count, const char* name) {
-  if (count < 0 || (count > 0 && handles == nullptr)) throw std::invalid_argument(std::string("bad tensor list '") + name + "'");
-  std::vector<at::Tensor> list;
-  list.reserve(static_cast<size_t>(count));
-  for (int i = 0; i < count; ++i) list.push_back(ref(handles[i], name));
-  return list;
-}
-
-c10::IntArrayRef int_list(const int64_t* values, int count, const char* name) {
-  if (count < 0 || (count > 0 && values == nullptr)) throw std::invalid_argument(std::string("bad integer list '") + name + "'");
-  return c10::IntArrayRef(values, static_cast<size_t>(count));
-}
 
 at::ScalarType scalar_type(int code) {
   switch (code) {

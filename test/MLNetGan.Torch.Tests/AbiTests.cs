@@ -109,6 +109,7 @@ public sealed partial class AbiTests
             "mng_tensor" => type == typeof(IntPtr) || type == typeof(TensorHandle),
             "mng_generator" => type == typeof(IntPtr) || type == typeof(GeneratorHandle),
             "mng_guard" => type == typeof(IntPtr),
+            "mng_process_group" => type == typeof(IntPtr) || type == typeof(ProcessGroupHandle),
             _ => false,
         };
     }

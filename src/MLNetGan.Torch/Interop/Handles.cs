@@ -39,3 +39,17 @@ internal sealed class GeneratorHandle : SafeHandle
         return true;
     }
 }
+
+/// <summary>Owns one native c10d process group (and its rendezvous store).</summary>
+internal sealed class ProcessGroupHandle : SafeHandle
+{
+    internal ProcessGroupHandle(IntPtr pointer) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(pointer);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMethods.mng_dist_free(handle);
+        return true;
+    }
+}

@@ -150,6 +150,13 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_gather(TensorHandle x, long dim, TensorHandle index, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_adam_step(IntPtr* parameters, IntPtr* expAvgs, IntPtr* expAvgSqs, IntPtr* maxExpAvgSqs, long* steps, int count,
                                                                   double lr, double beta1, double beta2, double eps, double weightDecay);
+    // Distributed (c10d over Gloo).
+    [DllImport(Library)] internal static extern int mng_dist_init(IntPtr masterAddress, int masterPort, int rank, int worldSize, long timeoutMilliseconds, out IntPtr group);
+    [DllImport(Library)] internal static extern void mng_dist_free(IntPtr group);
+    [DllImport(Library)] internal static extern int mng_dist_all_reduce(ProcessGroupHandle group, IntPtr* tensors, int count, int op);
+    [DllImport(Library)] internal static extern int mng_dist_broadcast(ProcessGroupHandle group, IntPtr* tensors, int count, int root);
+    [DllImport(Library)] internal static extern int mng_dist_all_gather(ProcessGroupHandle group, TensorHandle input, out IntPtr result);
+    [DllImport(Library)] internal static extern int mng_dist_barrier(ProcessGroupHandle group);
     [DllImport(Library)] internal static extern int mng_cat(IntPtr* tensors, int count, long dim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_stack(IntPtr* tensors, int count, long dim, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_one_hot(TensorHandle x, long numClasses, out IntPtr result);
