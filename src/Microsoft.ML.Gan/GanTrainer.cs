@@ -73,19 +73,28 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             ? ColumnChecks.RequireColumn(input.Schema, labelName, LabelColumn.Supports, "a key, text, Boolean or number column (option LabelColumnName)")
             : (DataViewSchema.Column?)null;
         var device = TrainerSetup.ResolveDevice(context, options, GetType().Name);
+        var parallel = DataParallel.Join(options, device, message => context.WriteLog(GetType().Name, message));
 
         using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
         var seed = options.Seed ?? checkpoint?.Seed ?? context.Seed ?? Random.Shared.Next();
+        if (parallel is not null)
+        {
+            seed = parallel.AgreeOnSeed(seed);
+            options.Threads ??= DataParallel.ThreadsPerRank();
+        }
         return TrainerSetup.WithThreads(options.Threads, () =>
         {
             var readClock = Stopwatch.StartNew();
             using var data = FeatureMatrix.Read(input, column);
             context.WriteLog(GetType().Name, FormattableString.Invariant($"Read {data.Rows} rows x {data.Columns} features from column '{column.Name}' in {readClock.Elapsed.TotalMilliseconds:F0} ms."));
+            parallel?.CheckSameData(data, column.Name);
             if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
-            if (data.Rows < options.BatchSize)
+            var ranks = parallel?.WorldSize ?? 1;
+            if (data.Rows < options.BatchSize * ranks)
             {
-                context.WriteLog(GetType().Name, $"Batch size {options.BatchSize} exceeds the {data.Rows} rows; using {data.Rows - data.Rows % options.Packing}.", ChannelMessageKind.Warning);
-                options.BatchSize = data.Rows - data.Rows % options.Packing;
+                var fits = data.Rows / ranks - data.Rows / ranks % options.Packing;
+                context.WriteLog(GetType().Name, $"Batch size {options.BatchSize}{(ranks > 1 ? $" on each of {ranks} ranks" : "")} exceeds the {data.Rows} rows; using {fits}.", ChannelMessageKind.Warning);
+                options.BatchSize = fits;
                 if (options.BatchSize < options.Packing)
                 {
                     throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s), fewer than Packing = {options.Packing} needs for one packed sample.", nameof(input));
@@ -112,7 +121,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                 ?? DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape));
 
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
-                                            scaling, checkpoint, conditioning is null ? null : (conditioning, labels!));
+                                            scaling, checkpoint, conditioning is null ? null : (conditioning, labels!), parallel);
             var history = run.Train();
             return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
                 options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning,
@@ -174,6 +183,7 @@ internal static class GanValidation
         Require(o.CheckpointsToKeep >= 0, nameof(o.CheckpointsToKeep), "must be non-negative", o.CheckpointsToKeep);
         Require(o.CheckpointEveryEpochs >= 1, nameof(o.CheckpointEveryEpochs), "must be at least 1", o.CheckpointEveryEpochs);
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
+        Require(o.DistributedTimeout > TimeSpan.Zero, nameof(o.DistributedTimeout), "must be positive", o.DistributedTimeout);
         Require(o.QualityCheckEveryEpochs >= 0, nameof(o.QualityCheckEveryEpochs), "must be non-negative (0: no checks)", o.QualityCheckEveryEpochs);
         Require(o.CollapseWarningCoverage is >= 0 and <= 1, nameof(o.CollapseWarningCoverage), "must be in [0, 1]", o.CollapseWarningCoverage);
         Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);

@@ -145,6 +145,19 @@ public abstract class NetworkTrainerOptions
     public int? Threads { get; set; }
     /// <summary>"cpu" or "cuda" / "cuda:N". CUDA needs a CUDA build of libtorch; see MLContext.FallbackToCpu.</summary>
     public string Device { get; set; } = "cpu";
+    /// <summary>
+    /// Train data-parallel when this process is one of several launched for torch.distributed: the environment says
+    /// <c>WORLD_SIZE</c> &gt; 1 (torchrun, a Kubernetes PyTorchJob, or <c>MLNetGan.Samples ... --nproc N</c> set it), or the
+    /// program called <c>torch.distributed.init_process_group</c>. Default true, so an unchanged program scales out under a
+    /// launcher; false trains each process alone. <see cref="BatchSize"/> is per rank: a step consumes
+    /// BatchSize x WORLD_SIZE rows. Only rank 0 writes snapshots, checkpoints and reports. See docs/distributed.md.
+    /// </summary>
+    public bool Distributed { get; set; } = true;
+    /// <summary>
+    /// Limit for the rendezvous and for every collective of a data-parallel run: a rank that stops answering makes the
+    /// others fail with a clear error after this long (a rank that exits fails them at once). Default 5 minutes.
+    /// </summary>
+    public TimeSpan DistributedTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Options shared by every GAN trainer. Unset values take the trainer's defaults (the seeds' settings).</summary>

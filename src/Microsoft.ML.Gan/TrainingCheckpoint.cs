@@ -210,6 +210,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             nameof(GanTrainerOptions.CheckpointEveryEpochs), nameof(GanTrainerOptions.CheckpointsToKeep), nameof(GanTrainerOptions.SaveTrainingState), nameof(GanTrainerOptions.Device),
             nameof(GanTrainerOptions.OnDivergence), nameof(GanTrainerOptions.DivergenceLearningRateFactor), nameof(GanTrainerOptions.MaxRollbacks),
             nameof(GanTrainerOptions.QualityCheckEveryEpochs), nameof(GanTrainerOptions.CollapseWarningCoverage), nameof(GanTrainerOptions.TrainingReportDirectory),
+            nameof(GanTrainerOptions.Distributed), nameof(GanTrainerOptions.DistributedTimeout),
         };
         var differences = new List<string>();
         foreach (var property in saved.EnumerateObject())

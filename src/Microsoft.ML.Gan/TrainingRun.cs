@@ -23,6 +23,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly Tensor realData;
     private readonly Sequential discriminator;
     private readonly Tensor[] discriminatorParameters;
+    private readonly Tensor[] generatorParameters;
+    private readonly DataParallel? parallel;
     private readonly Optimizer generatorOptimizer;
     private readonly Optimizer discriminatorOptimizer;
     private readonly bool probabilities;
@@ -43,12 +45,14 @@ internal sealed class TrainingRun : IDisposable
     private long plannedGeneratorSteps;
     private long discriminatorSteps;
     private int rollbacks;
+    private bool cancelled;
     private double learningRateScale = 1;
 
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
                        int seed, Device device, string source, int[]? imageShape, DataScaler scaling, TrainingCheckpoint? resumeFrom = null,
-                       (LabelConditioning Conditioning, long[] Labels)? labelled = null)
+                       (LabelConditioning Conditioning, long[] Labels)? labelled = null, DataParallel? parallel = null)
     {
+        this.parallel = parallel;
         // Labels reach a convolutional discriminator (one that starts by unflattening images) as channels, any other as features.
         labelPlanes = discriminatorSpec.Layers is [{ Kind: "Unflatten" }, ..] ? imageShape : null;
         conditioning = labelled?.Conditioning;
@@ -74,6 +78,7 @@ internal sealed class TrainingRun : IDisposable
         GeneratorNetwork.to(device);
         discriminator.to(device);
         discriminatorParameters = discriminator.parameters().ToArray();
+        generatorParameters = GeneratorNetwork.parameters().ToArray();
         if (conditioning is null) NetworkShapes.Check(GeneratorNetwork, discriminator, options.LatentDimension, data.Columns, options.Packing, device);
         else
         {
@@ -91,7 +96,7 @@ internal sealed class TrainingRun : IDisposable
         discriminatorOptimizer = MakeOptimizer(discriminator, options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2, options.DiscriminatorWeightDecay);
         if (options.GeneratorAverageDecay > 0) average = new GeneratorAverage(generatorSpec, GeneratorNetwork, options.GeneratorAverageDecay, device);
         var snapshotFolder = options.SnapshotDirectory ?? (options.TrainingReportDirectory is { } report ? Path.Combine(report, "snapshots") : null);
-        if (snapshotFolder is not null) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape, conditioning);
+        if (snapshotFolder is not null && (parallel?.IsMain ?? true)) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape, conditioning);
         if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device, conditioning);
         if (resumeFrom is { } checkpoint)
         {
@@ -99,6 +104,8 @@ internal sealed class TrainingRun : IDisposable
             Restore(checkpoint);
             firstEpoch = checkpoint.Epoch + 1;
         }
+        // Every rank starts from rank 0's weights (they are equal already when all ranks share the seed; this makes it so).
+        parallel?.BroadcastFromMain(GeneratorNetwork, discriminator);
         if (device == Device.CPU) threadTuner = ThreadTuner.Create(options.Threads, message => context.WriteLog(source, message));
     }
 
@@ -163,7 +170,9 @@ internal sealed class TrainingRun : IDisposable
         using var ownRandomness = torch.use_generator(layers); // dropout in every forward pass of this run
         using var precision = torch.autocast(options.Precision == GanPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32);
         var batch = options.BatchSize;
-        var batchesPerEpoch = data.Rows / batch; // the last partial batch is dropped (BatchNorm needs full batches)
+        // A data-parallel step takes one global batch of BatchSize rows per rank; each rank trains on its share.
+        var globalBatch = batch * (parallel?.WorldSize ?? 1);
+        var batchesPerEpoch = data.Rows / globalBatch; // the last partial batch is dropped (BatchNorm needs full batches)
         var k = options.DiscriminatorStepsPerGeneratorStep;
         var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
         plannedGeneratorSteps = totalSteps;
@@ -173,7 +182,7 @@ internal sealed class TrainingRun : IDisposable
         {
             context.WriteLog(source, "Precision is BFloat16 but this CPU has no bfloat16 arithmetic (AVX512-BF16 or AMX): the products are emulated and likely slower than Float32.", ChannelMessageKind.Warning);
         }
-        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}, precision {options.Precision}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}, BLAS kernels {torch.backends.cpu.blas_kernels ?? "not OpenBLAS"}.");
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {epochs} epoch(s), {totalSteps} generator steps, batch {batch}{(parallel is null ? "" : $" per rank on {parallel.WorldSize} ranks (rank {parallel.Rank})")}, precision {options.Precision}, device {device}, threads {(threadTuner is null ? torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture) : "chosen by timing steps")}, BLAS kernels {torch.backends.cpu.blas_kernels ?? "not OpenBLAS"}.");
         if (firstEpoch == 1) snapshots?.Write(0, SamplingNetwork, device);
 
         var diverged = false;
@@ -185,17 +194,18 @@ internal sealed class TrainingRun : IDisposable
             using var order = torch.randperm(data.Rows, random);
             for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
             {
-                if (options.CancellationToken.IsCancellationRequested) break;
+                if (parallel is null && options.CancellationToken.IsCancellationRequested) cancelled = true;
+                if (cancelled) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
-                var rows = order.narrow(0, (long)b * batch, batch).to(device);
+                var rows = Mine(order.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
                 var real = realData.index_select(0, rows);
                 // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
                 var batchLabels = labels?.index_select(0, rows);
                 var generatorTurn = (discriminatorSteps + 1) % k == 0;
 
                 // One generated batch per step; it keeps its graph only when G will learn from it.
-                var noise = Conditioned(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device), batchLabels);
+                var noise = Conditioned(Mine(LatentNoise.Sample(options.Noise, globalBatch, options.LatentDimension, random, device)), batchLabels);
                 Tensor fake;
                 if (generatorTurn && !options.ResampleNoiseForGenerator) fake = GeneratorNetwork.forward(noise);
                 else using (torch.no_grad()) fake = GeneratorNetwork.forward(noise);
@@ -207,7 +217,7 @@ internal sealed class TrainingRun : IDisposable
                 {
                     if (options.ResampleNoiseForGenerator)
                     {
-                        fake = GeneratorNetwork.forward(Conditioned(LatentNoise.Sample(options.Noise, batch, options.LatentDimension, random, device), batchLabels));
+                        fake = GeneratorNetwork.forward(Conditioned(Mine(LatentNoise.Sample(options.Noise, globalBatch, options.LatentDimension, random, device)), batchLabels));
                     }
                     GeneratorStep(fake, batchLabels, sums);
                     generatorSteps++;
@@ -215,12 +225,13 @@ internal sealed class TrainingRun : IDisposable
                 }
                 threadTuner?.StepFinished(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
                 // NaN weights show up in the next step's losses, so checking the sums catches both within a step.
-                if (!sums.AllFinite())
+                if (!StepSucceeded(sums))
                 {
                     diverged = true;
                     break;
                 }
             }
+            if (parallel is null && options.CancellationToken.IsCancellationRequested) cancelled = true;
             if (diverged)
             {
                 epoch = HandleDivergence(epoch); // the loop continues with the epoch after the checkpoint's
@@ -228,6 +239,7 @@ internal sealed class TrainingRun : IDisposable
                 continue;
             }
 
+            parallel?.Average(sums.Tensors);
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
             if (qualityMonitor is not null && epoch % options.QualityCheckEveryEpochs == 0) metrics = metrics with { Quality = CheckQuality(epoch) };
             history.Add(metrics);
@@ -235,25 +247,32 @@ internal sealed class TrainingRun : IDisposable
             {
                 Epoch = epoch, Epochs = epochs, Step = generatorSteps, TotalSteps = totalSteps, DiscriminatorLoss = metrics.DiscriminatorLoss,
                 GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
-                SamplesPerSecond = sums.DiscriminatorSteps * batch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
+                SamplesPerSecond = sums.DiscriminatorSteps * globalBatch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
             });
+            // BatchNorm statistics are rank 0's, as DDP's broadcast buffers make them, so every rank samples alike.
+            parallel?.BroadcastFromMain(GeneratorNetwork, discriminator);
+            if (average is not null) parallel?.BroadcastFromMain(average.Network);
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
-            if (options.CheckpointDirectory is { } directory && !options.CancellationToken.IsCancellationRequested &&
+            if (options.CheckpointDirectory is { } directory && !cancelled && (parallel?.IsMain ?? true) &&
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
             {
                 var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
                                                     GeneratorNetwork, average?.Network, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
                 context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
             }
-            if (options.CancellationToken.IsCancellationRequested)
+            if (cancelled)
             {
                 context.WriteLog(source, $"Cancelled after epoch {epoch}; returning the generator trained so far.", ChannelMessageKind.Warning);
                 break;
             }
         }
         snapshots?.Finish();
-        if (options.TrainingReportDirectory is { } reportFolder)
+        if (parallel is not null)
+        {
+            context.WriteLog(source, FormattableString.Invariant($"Rank {parallel.Rank}: {parallel.CommunicationSeconds:F2} s in collectives, {parallel.BytesReduced / 1e6:F1} MB all-reduced."));
+        }
+        if (options.TrainingReportDirectory is { } reportFolder && (parallel?.IsMain ?? true))
         {
             var report = TrainingReport.Write(reportFolder, source, options, seed, history, snapshots?.Frames ?? Array.Empty<(int, string)>(), history.Sum(h => h.Seconds));
             context.WriteLog(source, $"Training report: {report}");
@@ -277,6 +296,7 @@ internal sealed class TrainingRun : IDisposable
 
         discriminatorOptimizer.zero_grad();
         loss.backward();
+        parallel?.AverageGradients(discriminatorParameters);
         discriminatorOptimizer.step();
         if (options.WeightClip is { } clip)
         {
@@ -320,6 +340,7 @@ internal sealed class TrainingRun : IDisposable
             var loss = GanLosses.Generator(options.Loss, discriminator.forward(Pack(Judged(WithInstanceNoise(fake), batchLabels))), probabilities);
             generatorOptimizer.zero_grad();
             loss.backward();
+            parallel?.AverageGradients(generatorParameters);
             generatorOptimizer.step();
             sums.AddGenerator(loss);
         }
@@ -339,6 +360,21 @@ internal sealed class TrainingRun : IDisposable
         var sigma = options.InstanceNoise * Math.Max(0, 1 - generatorSteps / (double)Math.Max(1, plannedGeneratorSteps));
         if (sigma == 0) return samples;
         return samples + torch.randn(samples.shape, device: device, generator: random) * sigma;
+    }
+
+    /// <summary>This rank's share of a global batch (the whole batch when training alone).</summary>
+    private Tensor Mine(Tensor globalBatch) => parallel is null ? globalBatch : parallel.Share(globalBatch);
+
+    /// <summary>
+    /// Whether the step's losses are finite, and (data-parallel) whether any rank was cancelled: the ranks agree on both,
+    /// so they stop, roll back or finish the epoch at the same step and their collectives stay paired.
+    /// </summary>
+    private bool StepSucceeded(EpochSums sums)
+    {
+        if (parallel is null) return sums.AllFinite();
+        var (finite, anyCancelled) = parallel.Agree(sums.Total(), options.CancellationToken.IsCancellationRequested);
+        cancelled |= anyCancelled;
+        return finite;
     }
 
     /// <summary>
@@ -416,11 +452,17 @@ internal sealed class EpochSums : IDisposable
         GeneratorSteps++;
     }
 
+    /// <summary>The four sums as tensors (for averaging over ranks).</summary>
+    public IReadOnlyList<Tensor> Tensors => new[] { discriminatorLoss, realScore, fakeScore, generatorLoss };
+
     /// <summary>Whether every sum is finite (one read from the device).</summary>
-    public bool AllFinite()
+    public bool AllFinite() => float.IsFinite(Total());
+
+    /// <summary>The sum of the four sums: NaN or infinite when any is.</summary>
+    public float Total()
     {
         using var scope = torch.NewDisposeScope();
-        return float.IsFinite((discriminatorLoss + realScore + fakeScore + generatorLoss).item<float>());
+        return (discriminatorLoss + realScore + fakeScore + generatorLoss).item<float>();
     }
 
     public GanEpochMetrics Read(int epoch, long step, double seconds)

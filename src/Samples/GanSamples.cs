@@ -29,6 +29,7 @@ internal static class GanSamples
     private static Option<DirectoryInfo?> OutputOption() => new("--output") { Description = "Output folder (default out/<name>)." };
     private static Option<bool> CheckpointsOption() => new("--checkpoints") { Description = "Write a checkpoint after every epoch to <output>/checkpoints." };
     private static Option<bool> ResumeOption() => new("--resume") { Description = "Continue from the latest checkpoint in <output>/checkpoints (implies --checkpoints)." };
+    private static Option<int?> BatchOption() => new("--batch") { Description = "Override the preset's batch size (per rank under --nproc)." };
 
     private static Command TwoD(string name, string description, VanillaGanOptions preset, int? defaultEpochs,
                                 Func<MLContext, int, IDataView> data, Func<List<(float X, float Y)>, List<(float X, float Y)>, Dictionary<string, double>> quality)
@@ -39,13 +40,15 @@ internal static class GanSamples
         var output = OutputOption();
         var checkpoints = CheckpointsOption();
         var resume = ResumeOption();
-        var command = new Command(name, description) { epochs, steps, seed, output, checkpoints, resume };
+        var batch = BatchOption();
+        var command = new Command(name, description) { epochs, steps, seed, output, checkpoints, resume, batch };
         command.SetAction(r =>
         {
             var options = preset;
             if (defaultEpochs is { } e) options.Epochs = e;
             if (r.GetValue(epochs) is { } ep) { options.Epochs = ep; options.Steps = null; }
             if (r.GetValue(steps) is { } st) options.Steps = st;
+            if (r.GetValue(batch) is { } b) options.BatchSize = b;
             var folder = r.GetValue(output) ?? new DirectoryInfo(Path.Combine("out", name));
             var ml = new MLContext(seed: r.GetValue(seed));
             var points = data(ml, r.GetValue(seed));
@@ -145,15 +148,16 @@ internal static class GanSamples
                                      Func<TOptions, IEstimator<GanGenerator>> makeTrainer, Func<GanGenerator, string, Dictionary<string, double>> evaluate)
         where TOptions : GanTrainerOptions
     {
-        folder.Create();
+        if (LaunchEnvironment.IsMain) folder.Create(); // the library writes only on rank 0; so does the sample
         var checkpointFolder = Path.Combine(folder.FullName, "checkpoints");
         if (checkpoints || resume) options.CheckpointDirectory = checkpointFolder;
         options.SnapshotDirectory = Path.Combine(folder.FullName, "snapshots");
         options.SnapshotEveryEpochs = Math.Max(1, (options.Steps is null ? options.Epochs : 20) / 20);
         options.QualityCheckEveryEpochs = options.SnapshotEveryEpochs; // coverage in the progress line, a warning on collapse
         options.TrainingReportDirectory = folder.FullName;               // report.html: curves, snapshots, options
-        var bar = new ProgressBar(name);
-        options.Progress = bar;
+        // Under a launcher every rank trains; rank 0 alone shows progress and writes the outputs.
+        var bar = new ProgressBar(LaunchEnvironment.WorldSize > 1 ? $"{name} (rank {LaunchEnvironment.Rank} of {LaunchEnvironment.WorldSize})" : name);
+        if (LaunchEnvironment.IsMain) options.Progress = bar;
         ml.Log += (_, e) =>
         {
             if (e.Kind == ChannelMessageKind.Warning) bar.Warn(e.Message);
@@ -179,6 +183,11 @@ internal static class GanSamples
         var seconds = clock.Elapsed.TotalSeconds;
         using (model)
         {
+            if (!LaunchEnvironment.IsMain)
+            {
+                Console.WriteLine($"{name}: rank {LaunchEnvironment.Rank} trained {model.History.Count} epochs in {seconds:F1} s; rank 0 writes the outputs.");
+                return 0;
+            }
             var dir = folder.FullName;
             ml.Model.Save(model, data.Schema, Path.Combine(dir, "model.zip"));
             File.WriteAllText(Path.Combine(dir, "losses.svg"), GanPlots.LossCurvesSvg(model.History));

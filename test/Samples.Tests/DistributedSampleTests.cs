@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Gan;
+
+namespace MLNetGan.Samples.Tests;
+
+/// <summary>
+/// Data-parallel training as users launch it: the samples program in several processes, through its own
+/// <c>--nproc</c> launcher or with the torchrun-style environment set by hand.
+/// </summary>
+public sealed class DistributedSampleTests
+{
+    private static readonly string SamplesDll = Path.Combine(AppContext.BaseDirectory, "MLNetGan.Samples.dll");
+
+    private static ProcessStartInfo SamplesProcess(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory,
+        };
+        info.ArgumentList.Add(SamplesDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var name in new[] { "MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE" }) info.Environment.Remove(name);
+        return info;
+    }
+
+    private static (int ExitCode, string Output) RunToEnd(ProcessStartInfo info, TimeSpan limit)
+    {
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', info.ArgumentList)} did not finish within {limit}.");
+        }
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static ProcessStartInfo Rank(string workingDirectory, int rank, int port, params string[] args)
+    {
+        var info = SamplesProcess(workingDirectory, args);
+        info.Environment["MASTER_ADDR"] = "127.0.0.1";
+        info.Environment["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["WORLD_SIZE"] = "2";
+        info.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return info;
+    }
+
+    private static float[] Samples(string modelPath)
+    {
+        var ml = new MLContext();
+        using var model = (GanGenerator)ml.Model.Load(modelPath, out _);
+        return model.Generate(256, seed: 7).GetColumn<VBuffer<float>>("Features").SelectMany(v => v.DenseValues()).ToArray();
+    }
+
+    [Fact]
+    public void Two_ranks_with_batch_B_train_the_same_generator_as_one_process_with_batch_2B()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-").FullName;
+        try
+        {
+            // Swiss-roll preset: an MLP GAN without BatchNorm, so two halves of a batch with averaged gradients equal the whole batch.
+            var two = RunToEnd(SamplesProcess(folder, "swissroll", "--steps", "30", "--batch", "64", "--output", Path.Combine(folder, "two"), "--nproc", "2"), TimeSpan.FromMinutes(3));
+            two.ExitCode.Should().Be(0, two.Output);
+            two.Output.Should().Contain("rank 1 trained");
+            var one = RunToEnd(SamplesProcess(folder, "swissroll", "--steps", "30", "--batch", "128", "--output", Path.Combine(folder, "one")), TimeSpan.FromMinutes(3));
+            one.ExitCode.Should().Be(0, one.Output);
+
+            var distributed = Samples(Path.Combine(folder, "two", "model.zip"));
+            var single = Samples(Path.Combine(folder, "one", "model.zip"));
+            var scale = single.Max(MathF.Abs);
+            var difference = distributed.Zip(single, (a, b) => MathF.Abs(a - b)).Max();
+            // The same arithmetic up to summation order (each rank sums half the batch; the average adds the halves).
+            difference.Should().BeLessThan(1e-3f * scale, $"after 30 steps the generators agree to float rounding (max |difference| {difference}, scale {scale})");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Under_a_torchrun_style_environment_only_rank_0_writes_files()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-env-").FullName;
+        try
+        {
+            var rank0Folder = Directory.CreateDirectory(Path.Combine(folder, "rank0")).FullName;
+            var rank1Folder = Directory.CreateDirectory(Path.Combine(folder, "rank1")).FullName;
+            var port = FreePort();
+            var rank1 = Task.Run(() => RunToEnd(Rank(rank1Folder, 1, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3)));
+            var rank0 = RunToEnd(Rank(rank0Folder, 0, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3));
+            rank0.ExitCode.Should().Be(0, rank0.Output);
+            rank1.Result.ExitCode.Should().Be(0, rank1.Result.Output);
+            foreach (var file in new[] { "model.zip", "metrics.json", "report.html", "samples.png", "snapshots/index.html" })
+            {
+                File.Exists(Path.Combine(rank0Folder, "out", "swissroll", file)).Should().BeTrue($"rank 0 writes {file}");
+            }
+            Directory.EnumerateFileSystemEntries(rank1Folder, "*", SearchOption.AllDirectories).Should().BeEmpty("rank 1 writes nothing");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_killed_rank_ends_the_job_with_a_clear_error_instead_of_a_hang()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-kill-").FullName;
+        try
+        {
+            var port = FreePort();
+            using var rank1 = Process.Start(Rank(folder, 1, port, "swissroll", "--epochs", "100000", "--output", Path.Combine(folder, "out")))!;
+            using var rank0 = Process.Start(Rank(folder, 0, port, "swissroll", "--epochs", "100000", "--output", Path.Combine(folder, "out")))!;
+            var output = rank0.StandardOutput.ReadToEndAsync();
+            var error = rank0.StandardError.ReadToEndAsync();
+            _ = rank1.StandardOutput.ReadToEndAsync();
+            _ = rank1.StandardError.ReadToEndAsync();
+            // Kill rank 1 once training is under way: rank 0 writes its first snapshot before the first step.
+            var snapshot = Path.Combine(folder, "out", "snapshots");
+            var wait = Stopwatch.StartNew();
+            while (!(Directory.Exists(snapshot) && Directory.EnumerateFiles(snapshot).Any()) && wait.Elapsed < TimeSpan.FromMinutes(2) && !rank0.HasExited) Thread.Sleep(100);
+            rank0.HasExited.Should().BeFalse("rank 0 is training");
+            Thread.Sleep(1000);
+            rank1.Kill(entireProcessTree: true);
+
+            var ended = rank0.WaitForExit(TimeSpan.FromMinutes(2));
+            if (!ended) rank0.Kill(entireProcessTree: true);
+            ended.Should().BeTrue("rank 0 notices the lost rank (its connection closes) instead of waiting forever");
+            rank0.ExitCode.Should().NotBe(0);
+            (output.Result + error.Result).Should().Contain("another rank exited or stopped answering");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
