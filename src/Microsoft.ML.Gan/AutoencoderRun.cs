@@ -22,11 +22,14 @@ internal sealed class AutoencoderRun : IDisposable
     private readonly Generator random;
     private readonly Tensor realData;
     private readonly Adam optimizer;
+    private readonly Tensor[] parameters;
+    private readonly DataParallel? parallel;
     private bool networksTaken;
 
     public AutoencoderRun(MLContext context, AutoencoderOptions options, NetworkSpec encoderSpec, NetworkSpec decoderSpec, FeatureMatrix data,
-                          int seed, Device device, string source, bool variational)
+                          int seed, Device device, string source, bool variational, DataParallel? parallel = null)
     {
+        this.parallel = parallel;
         this.context = context;
         this.options = options;
         this.data = data;
@@ -47,7 +50,9 @@ internal sealed class AutoencoderRun : IDisposable
         NetworkShapes.CheckWidths(Decoder, "Decoder", code, data.Columns, device);
         random = new Generator((ulong)seed + 1);
         realData = data.Values.to(device).DetachFromDisposeScope();
-        optimizer = new Adam(Encoder.parameters().Concat(Decoder.parameters()), options.LearningRate, weightDecay: options.WeightDecay);
+        parameters = Encoder.parameters().Concat(Decoder.parameters()).ToArray();
+        optimizer = new Adam(parameters, options.LearningRate, weightDecay: options.WeightDecay);
+        parallel?.BroadcastFromMain(Encoder, Decoder);
     }
 
     public Sequential Encoder { get; }
@@ -56,12 +61,15 @@ internal sealed class AutoencoderRun : IDisposable
     public List<AutoencoderEpochMetrics> Train()
     {
         using var ownRandomness = torch.use_generator(layers);
-        var batch = options.BatchSize;
+        // A data-parallel step takes BatchSize rows per rank from one global batch (each rank its stride of it).
+        var ranks = parallel?.WorldSize ?? 1;
+        var batch = options.BatchSize * ranks;
         // Seed 002's DataLoader keeps the last partial batch; a single leftover row is dropped so BatchNorm layers always see two.
-        var batches = data.Rows / batch + (data.Rows % batch >= 2 ? 1 : 0);
+        // Data-parallel runs drop it, so every rank's share stays equal.
+        var batches = data.Rows / batch + (ranks == 1 && data.Rows % batch >= 2 ? 1 : 0);
         var code = options.EmbeddingDimension;
         var history = new List<AutoencoderEpochMetrics>();
-        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {options.Epochs} epoch(s) of {batches} batches of up to {batch}, code {code}, device {device}, threads {torch.get_num_threads()}.");
+        context.WriteLog(source, $"Training on {data.Rows} rows x {data.Columns} features: {options.Epochs} epoch(s) of {batches} batches of up to {batch}{(parallel is null ? "" : $" ({options.BatchSize} on each of {ranks} ranks; rank {parallel.Rank})")}, code {code}, device {device}, threads {torch.get_num_threads()}.");
         Encoder.train();
         Decoder.train();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
@@ -72,18 +80,19 @@ internal sealed class AutoencoderRun : IDisposable
             using var order = torch.randperm(data.Rows, random);
             var rows = 0L;
             var steps = 0;
-            for (var b = 0; b < batches; b++)
+            var cancelled = false;
+            for (var b = 0; b < batches && !cancelled; b++)
             {
-                if (options.CancellationToken.IsCancellationRequested) break;
                 using var scope = torch.NewDisposeScope();
-                var size = Math.Min(batch, data.Rows - b * batch);
-                var x = realData.index_select(0, order.narrow(0, (long)b * batch, size).to(device));
+                var globalSize = Math.Min(batch, data.Rows - b * batch);
+                var x = realData.index_select(0, Mine(order.narrow(0, (long)b * batch, globalSize)).to(device));
+                var size = x.size(0);
                 Tensor loss, reconstructionLoss;
                 if (variational)
                 {
                     var statistics = Encoder.forward(x);
                     var (mean, logVariance) = (statistics.narrow(1, 0, code), statistics.narrow(1, code, code));
-                    var z = AutoencoderLosses.Reparameterize(mean, logVariance, torch.randn(mean.shape, generator: random).to(device));
+                    var z = AutoencoderLosses.Reparameterize(mean, logVariance, Mine(torch.randn(new[] { (long)globalSize, code }, generator: random)).to(device));
                     reconstructionLoss = AutoencoderLosses.Reconstruction(options.Loss, Decoder.forward(z), x, perRow: true);
                     var kl = AutoencoderLosses.GaussianKl(mean, logVariance);
                     loss = reconstructionLoss + ((VaeOptions)options).KlWeight * kl;
@@ -96,11 +105,16 @@ internal sealed class AutoencoderRun : IDisposable
                 }
                 optimizer.zero_grad();
                 loss.backward();
+                parallel?.AverageGradients(parameters);
                 optimizer.step();
                 using (torch.no_grad()) reconstructionSum.add_(reconstructionLoss.detach() * size);
                 rows += size;
                 steps++;
+                // Every rank stops at the same step when any is cancelled, so their collectives stay paired.
+                cancelled = parallel is null ? options.CancellationToken.IsCancellationRequested
+                                             : parallel.Agree(0, options.CancellationToken.IsCancellationRequested).Cancelled;
             }
+            parallel?.Average(new[] { reconstructionSum, klSum }); // every rank reports the run's figures
             var metrics = new AutoencoderEpochMetrics
             {
                 Epoch = epoch, ReconstructionLoss = reconstructionSum.item<float>() / Math.Max(1, rows), KlDivergence = klSum.item<float>() / Math.Max(1, rows),
@@ -117,17 +131,21 @@ internal sealed class AutoencoderRun : IDisposable
                 Epoch = epoch, Epochs = options.Epochs, ReconstructionLoss = metrics.ReconstructionLoss, KlDivergence = metrics.KlDivergence,
                 SamplesPerSecond = rows / Math.Max(1e-9, metrics.Seconds),
             });
-            if (options.CancellationToken.IsCancellationRequested)
+            if (cancelled || (parallel is null && options.CancellationToken.IsCancellationRequested))
             {
                 context.WriteLog(source, $"Cancelled in epoch {epoch}; returning the model trained so far.", ChannelMessageKind.Warning);
                 break;
             }
         }
+        parallel?.BroadcastFromMain(Encoder, Decoder); // rank 0's BatchNorm statistics everywhere, as DDP's broadcast buffers
         Encoder.eval();
         Decoder.eval();
         networksTaken = true;
         return history;
     }
+
+    /// <summary>This rank's share of a global batch (the whole batch when training alone).</summary>
+    private Tensor Mine(Tensor globalBatch) => parallel is null ? globalBatch : parallel.Share(globalBatch);
 
     public void Dispose()
     {

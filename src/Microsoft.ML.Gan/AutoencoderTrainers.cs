@@ -48,13 +48,24 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
         Validate(options);
         var device = TrainerSetup.ResolveDevice(Context, options, GetType().Name);
+        var parallel = DataParallel.Join(options, device, message => Context.WriteLog(GetType().Name, message));
         var seed = options.Seed ?? Context.Seed ?? Random.Shared.Next();
+        if (parallel is not null)
+        {
+            seed = parallel.AgreeOnSeed(seed);
+            options.Threads ??= DataParallel.ThreadsPerRank();
+        }
         return TrainerSetup.WithThreads(options.Threads, () =>
         {
             var readClock = Stopwatch.StartNew();
             using var data = FeatureMatrix.Read(input, column);
             Context.WriteLog(GetType().Name, FormattableString.Invariant($"Read {data.Rows} rows x {data.Columns} features from column '{column.Name}' in {readClock.Elapsed.TotalMilliseconds:F0} ms."));
+            parallel?.CheckSameData(data, column.Name);
             if (data.Rows < 2) throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s); at least 2 are needed to train.", nameof(input));
+            if (parallel is not null && data.Rows < options.BatchSize * parallel.WorldSize)
+            {
+                throw new ArgumentException($"Option BatchSize = {options.BatchSize} on each of {parallel.WorldSize} ranks needs {options.BatchSize * parallel.WorldSize} rows; column '{column.Name}' has {data.Rows}.", "options");
+            }
             if (options.Encoder is null || options.Decoder is null)
             {
                 var defaults = AutoencoderNetworks.Build(options, type.Size, imageShape, Variational);
@@ -62,7 +73,7 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
                 options.Decoder ??= defaults.Decoder;
             }
             var scaling = DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape), low: 0);
-            using var run = new AutoencoderRun(Context, options, options.Encoder, options.Decoder, scaling.ApplyInPlace(data), seed, device, GetType().Name, Variational);
+            using var run = new AutoencoderRun(Context, options, options.Encoder, options.Decoder, scaling.ApplyInPlace(data), seed, device, GetType().Name, Variational, parallel);
             var history = run.Train();
             return CreateModel(options, run.Encoder, run.Decoder, options.Encoder, options.Decoder, scaling, type, imageShape, seed, history);
         });
@@ -92,6 +103,7 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
         Require(Enum.IsDefined(o.Loss), nameof(o.Loss), "must be a ReconstructionLoss value", o.Loss);
         Require(Enum.IsDefined(o.Architecture), nameof(o.Architecture), "must be an AutoencoderArchitecture value", o.Architecture);
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
+        Require(o.DistributedTimeout > TimeSpan.Zero, nameof(o.DistributedTimeout), "must be positive", o.DistributedTimeout);
         Require((o.Encoder is null) == (o.Decoder is null), nameof(o.Encoder), "and Decoder must be set together", o.Encoder is null ? "Decoder only" : "Encoder only");
         Require(o.Decoder is null || o.Loss != ReconstructionLoss.BinaryCrossEntropy || o.Decoder.EndsWithSigmoid, nameof(o.Decoder),
                 "must end with a Sigmoid for Loss = BinaryCrossEntropy (its outputs are probabilities)", "a decoder without one");

@@ -29,6 +29,7 @@ internal static class AutoencoderSamples
             var clock = Stopwatch.StartNew();
             using var model = ml.Gan().Trainers.Autoencoder(new AutoencoderOptions { Epochs = r.GetValue(epochs) ?? 5, Progress = new EpochLine("autoencoder") }).Fit(digits);
             var seconds = clock.Elapsed.TotalSeconds;
+            if (!LaunchEnvironment.IsMain) return OtherRankDone("autoencoder", seconds);
             ml.Model.Save(model, digits.Schema, Path.Combine(folder, "model.zip"));
 
             var originals = FirstImages(ml, digits, 8);
@@ -64,6 +65,7 @@ internal static class AutoencoderSamples
             var options = new VaeOptions { Epochs = r.GetValue(epochs) ?? new VaeOptions().Epochs, EmbeddingDimension = r.GetValue(latent), KlWeight = r.GetValue(klWeight), Progress = new EpochLine("vae") };
             using var model = ml.Gan().Trainers.Vae(options).Fit(digits);
             var seconds = clock.Elapsed.TotalSeconds;
+            if (!LaunchEnvironment.IsMain) return OtherRankDone("vae", seconds);
             ml.Model.Save(model, digits.Schema, Path.Combine(folder, "model.zip"));
             model.SaveImageGrid(Path.Combine(folder, "samples.png"), count: 64, columns: 8, seed: 1);
             var shape = model.ImageShape!;
@@ -184,8 +186,14 @@ internal static class AutoencoderSamples
     private static string Folder(DirectoryInfo? output, string name)
     {
         var folder = output ?? new DirectoryInfo(Path.Combine("out", name));
-        folder.Create();
+        if (LaunchEnvironment.IsMain) folder.Create(); // under --nproc, rank 0 alone writes
         return folder.FullName;
+    }
+
+    private static int OtherRankDone(string name, double seconds)
+    {
+        Console.WriteLine(FormattableString.Invariant($"{name}: rank {LaunchEnvironment.Rank} trained in {seconds:F1} s; rank 0 writes the outputs."));
+        return 0;
     }
 
     /// <summary>One line per epoch.</summary>
