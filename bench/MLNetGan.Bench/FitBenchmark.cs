@@ -15,6 +15,13 @@ internal static class FitBenchmark
     {
         var ml = new MLContext(seed: 1);
         if (Environment.GetEnvironmentVariable("BENCH_LOG") == "1") ml.Log += (_, e) => Console.Error.WriteLine(e.Message);
+        // Under a torch.distributed launch (bench/distributed/run.sh) the trainer logs its time in collectives and the bytes it all-reduced.
+        double communicationSeconds = 0, megabytesReduced = 0;
+        ml.Log += (_, e) =>
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(e.Message, @"Rank \d+: ([\d.]+) s in collectives, ([\d.]+) MB all-reduced");
+            if (m.Success) (communicationSeconds, megabytesReduced) = (double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        };
         // The trainers read the feature column once, into native memory, so the data is not cached here
         // (docs/performance.md): a user's Cache would only keep a second, managed copy alive.
         IDataView? data = workload switch
@@ -88,6 +95,9 @@ internal static class FitBenchmark
             managed_committed_mb = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6, 1), managed_peak_heap_mb = Math.Round(GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1e6, 1), threads = MLNetGan.Torch.torch.get_num_threads(),
             data_read_seconds = Math.Round(readSeconds, 4), library_load_seconds = Math.Round(libraryLoadSeconds, 3),
             blas_kernels = MLNetGan.Torch.torch.backends.cpu.blas_kernels,
+            rank = Environment.GetEnvironmentVariable("RANK") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 0,
+            world_size = Environment.GetEnvironmentVariable("WORLD_SIZE") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 1,
+            communication_seconds = Math.Round(communicationSeconds, 4), megabytes_all_reduced = Math.Round(megabytesReduced, 2),
         }));
         return 0;
     }

@@ -41,6 +41,25 @@ if (mode == "tabular")
     // tabular DATA_DIR EPOCHS SEEDS VARIANT [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
     return TabularBench.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4], args[5..]);
 }
+if (mode == "all-reduce")
+{
+    // all-reduce MEGABYTES ITERATIONS: time one averaging all-reduce of that many float32 megabytes under the
+    // torchrun-style environment (bench/distributed/run.sh starts the ranks); rank 0 prints one JSON line.
+    torch.distributed.init_process_group();
+    var floats = (long)(double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) * 1e6 / 4);
+    using var buffer = torch.ones(floats);
+    torch.distributed.all_reduce(buffer, torch.distributed.ReduceOp.AVG); // warm-up: connections, buffers
+    var iterations = int.Parse(args[2]);
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < iterations; i++) torch.distributed.all_reduce(buffer, torch.distributed.ReduceOp.AVG);
+    var perCall = clock.Elapsed.TotalSeconds / iterations;
+    if (torch.distributed.get_rank() == 0)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(new { mode, ranks = torch.distributed.get_world_size(), megabytes = floats * 4 / 1e6, ms_per_call = Math.Round(perCall * 1000, 3), gb_per_s = Math.Round(floats * 4 / perCall / 1e9, 3) }));
+    }
+    torch.distributed.destroy_process_group();
+    return 0;
+}
 if (mode == "fuzz")
 {
     // fuzz [CASES] [SEED] [OUT_DIR]: the long file-fuzz run (the test suite runs a bounded one).
