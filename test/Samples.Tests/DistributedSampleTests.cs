@@ -93,6 +93,29 @@ public sealed class DistributedSampleTests
     }
 
     [Fact]
+    public void A_data_parallel_run_resumes_from_its_checkpoint_to_the_same_generator_as_an_uninterrupted_run()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-resume-").FullName;
+        try
+        {
+            var resumed = Path.Combine(folder, "resumed");
+            var first = RunToEnd(SamplesProcess(folder, "swissroll", "--epochs", "1", "--checkpoints", "--output", resumed, "--nproc", "2"), TimeSpan.FromMinutes(3));
+            first.ExitCode.Should().Be(0, first.Output);
+            // As after a failure: every rank restarts and continues from the last checkpoint, which rank 0 alone wrote.
+            var second = RunToEnd(SamplesProcess(folder, "swissroll", "--epochs", "2", "--resume", "--output", resumed, "--nproc", "2"), TimeSpan.FromMinutes(3));
+            second.ExitCode.Should().Be(0, second.Output);
+            var uninterrupted = RunToEnd(SamplesProcess(folder, "swissroll", "--epochs", "2", "--output", Path.Combine(folder, "whole"), "--nproc", "2"), TimeSpan.FromMinutes(3));
+            uninterrupted.ExitCode.Should().Be(0, uninterrupted.Output);
+            // One thread per rank (the default under a launcher), so the arithmetic repeats exactly.
+            Samples(Path.Combine(resumed, "model.zip")).Should().Equal(Samples(Path.Combine(folder, "whole", "model.zip")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Under_a_torchrun_style_environment_only_rank_0_writes_files()
     {
         var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-env-").FullName;
