@@ -45,7 +45,7 @@ internal sealed class TrainingRun : IDisposable
     private long plannedGeneratorSteps;
     private long discriminatorSteps;
     private int rollbacks;
-    private bool cancelled;
+    private bool anyRankCancelled;
     private double learningRateScale = 1;
 
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
@@ -194,8 +194,7 @@ internal sealed class TrainingRun : IDisposable
             using var order = torch.randperm(data.Rows, random);
             for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
             {
-                if (parallel is null && options.CancellationToken.IsCancellationRequested) cancelled = true;
-                if (cancelled) break;
+                if (Cancelled()) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
                 var rows = Mine(order.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
@@ -231,7 +230,6 @@ internal sealed class TrainingRun : IDisposable
                     break;
                 }
             }
-            if (parallel is null && options.CancellationToken.IsCancellationRequested) cancelled = true;
             if (diverged)
             {
                 epoch = HandleDivergence(epoch); // the loop continues with the epoch after the checkpoint's
@@ -254,14 +252,14 @@ internal sealed class TrainingRun : IDisposable
             if (average is not null) parallel?.BroadcastFromMain(average.Network);
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
-            if (options.CheckpointDirectory is { } directory && !cancelled && (parallel?.IsMain ?? true) &&
+            if (options.CheckpointDirectory is { } directory && !Cancelled() && (parallel?.IsMain ?? true) &&
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
             {
                 var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
                                                     GeneratorNetwork, average?.Network, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
                 context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
             }
-            if (cancelled)
+            if (Cancelled())
             {
                 context.WriteLog(source, $"Cancelled after epoch {epoch}; returning the generator trained so far.", ChannelMessageKind.Warning);
                 break;
@@ -362,6 +360,12 @@ internal sealed class TrainingRun : IDisposable
         return samples + torch.randn(samples.shape, device: device, generator: random) * sigma;
     }
 
+    /// <summary>
+    /// Whether to stop: the token, when training alone; in a data-parallel run, what the ranks agreed at the last step
+    /// (a rank cancelled now stops with the others at the next step, so no collective is left unpaired).
+    /// </summary>
+    private bool Cancelled() => parallel is null ? options.CancellationToken.IsCancellationRequested : anyRankCancelled;
+
     /// <summary>This rank's share of a global batch (the whole batch when training alone).</summary>
     private Tensor Mine(Tensor globalBatch) => parallel is null ? globalBatch : parallel.Share(globalBatch);
 
@@ -373,7 +377,7 @@ internal sealed class TrainingRun : IDisposable
     {
         if (parallel is null) return sums.AllFinite();
         var (finite, anyCancelled) = parallel.Agree(sums.Total(), options.CancellationToken.IsCancellationRequested);
-        cancelled |= anyCancelled;
+        anyRankCancelled |= anyCancelled;
         return finite;
     }
 

@@ -57,4 +57,58 @@ public sealed class TableMetricsTests
         var missing = () => ml.Gan().EvaluateTable(real, real, new TableEvaluationOptions { Columns = new[] { "Age", "Height" } });
         missing.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Height*");
     }
+
+    [Fact]
+    public void Gower_distance_and_closest_records_match_hand_computed_values()
+    {
+        // Columns: a number (training range 0..10), a category. Rows: (0, "a"), (10, "b"); a missing number as NaN.
+        var training = new List<TableScores.Column> { new(true, new double[] { 0, 10 }, null), new(false, null, new[] { "a", "b" }) };
+        var ranges = new double[] { 10, 1 };
+        var probe = new List<TableScores.Column> { new(true, new double[] { 2, double.NaN }, null), new(false, null, new[] { "b", "a" }) };
+        // (2, "b") to (0, "a"): (0.2 + 1) / 2 = 0.6; to (10, "b"): (0.8 + 0) / 2 = 0.4. (NaN, "a") to (0, "a"): (1 + 0) / 2.
+        TableScores.Gower(probe, 0, training, 0, ranges).Should().BeApproximately(0.6, 1e-12);
+        TableScores.Gower(probe, 0, training, 1, ranges).Should().BeApproximately(0.4, 1e-12);
+        TableScores.Gower(probe, 1, training, 0, ranges).Should().BeApproximately(0.5, 1e-12);
+
+        // Synthetic rows that copy training rows are closer to them than to the holdout: share 1, distance 0.
+        var holdout = new List<TableScores.Column> { new(true, new double[] { 5, 5 }, null), new(false, null, new[] { "c", "c" }) };
+        var copies = TableScores.Privacy(training, training, holdout, maxSyntheticRows: 10);
+        copies.MedianDistanceToTraining.Should().Be(0);
+        copies.MedianDistanceToHoldout.Should().BeApproximately(0.75, 1e-12, "|0 - 5| / 10 / 2 + 1 / 2 for both rows");
+        copies.CloserToTrainingShare.Should().Be(1);
+        copies.MedianHoldoutDistanceToTraining.Should().BeApproximately(0.75, 1e-12);
+        copies.ReferenceRows.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_memorizing_generator_shows_in_the_privacy_distances_and_a_fresh_sample_does_not()
+    {
+        var ml = new MLContext(seed: 1);
+        Person Draw(Random r)
+        {
+            var age = 20 + 40 * (float)r.NextDouble();
+            return new Person { Age = age, Income = 1000 * age + 5000 * r.NextDouble(), City = r.Next(3) == 0 ? "Oslo" : "Bergen", PartTime = r.Next(2) == 0 };
+        }
+        var random = new Random(5);
+        var training = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 400).Select(_ => Draw(random)).ToList());
+        var holdout = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(_ => Draw(random)).ToList());
+        var fresh = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 300).Select(_ => Draw(random)).ToList());
+        var options = new TableEvaluationOptions { Holdout = holdout };
+
+        var memorized = ml.Gan().EvaluateTable(training, training, options).Privacy!;
+        memorized.MedianDistanceToTraining.Should().Be(0);
+        memorized.CloserToTrainingShare.Should().BeGreaterThan(0.45, "every row is in the training set; only those outside the subsample can tie or lose");
+        var sampled = ml.Gan().EvaluateTable(fresh, training, options).Privacy!;
+        sampled.CloserToTrainingShare.Should().BeInRange(0.35, 0.65, "new rows from the same distribution are as close to either set");
+        sampled.MedianDistanceToTraining.Should().BeApproximately(sampled.MedianHoldoutDistanceToTraining, 0.02);
+        sampled.SyntheticRows.Should().Be(300);
+        sampled.ReferenceRows.Should().Be(200);
+        ml.Gan().EvaluateTable(fresh, training).Privacy.Should().BeNull("no holdout, no privacy figures");
+
+        var scores = ml.Gan().EvaluateTable(fresh, training);
+        scores.RealDependence[0, 1].Should().BeGreaterThan(0.9, "income follows age");
+        scores.RealDependence[1, 0].Should().Be(scores.RealDependence[0, 1]);
+        scores.SyntheticDependence[2, 2].Should().Be(1);
+        scores.ColumnNames.Should().Equal("Age", "Income", "City", "PartTime");
+    }
 }

@@ -8,7 +8,29 @@ public sealed class TableEvaluationOptions
 {
     /// <summary>The columns to compare (present in both views); null: every scalar numeric, Boolean, text or key column of the real view.</summary>
     public IReadOnlyList<string>? Columns { get; set; }
+    /// <summary>
+    /// Real rows kept out of training (same columns). When given, <see cref="TableMetrics.Privacy"/> compares how close the
+    /// synthetic rows come to the training rows with how close they come to these unseen rows.
+    /// </summary>
+    public IDataView? Holdout { get; set; }
+    /// <summary>At most this many synthetic rows (the first ones) enter the privacy distances, which cost rows x real rows. Default 2,000.</summary>
+    public int PrivacyRows { get; set; } = 2000;
 }
+
+/// <summary>
+/// Distance to the closest record (DCR) in Gower's distance for mixed columns: numbers as |a - b| / (range of the
+/// training values), categories as 0 (equal) or 1, missing as 0 when both are missing and 1 when one is; the mean over
+/// columns, in [0, 1]. For <see cref="CloserToTrainingShare"/> the training rows are subsampled to the holdout's size, so
+/// a generator that learned the distribution without memorizing rows comes as close to either set (a share near 0.5).
+/// </summary>
+/// <param name="MedianDistanceToTraining">Median over synthetic rows of the distance to the closest of all training rows (0: copies).</param>
+/// <param name="MedianDistanceToHoldout">Median over synthetic rows of the distance to the closest holdout row.</param>
+/// <param name="MedianHoldoutDistanceToTraining">The reference: median over holdout rows of the distance to the closest training row (how close genuinely new rows come).</param>
+/// <param name="CloserToTrainingShare">Share of synthetic rows strictly closer to a row of the equal-size training subsample than to any holdout row (ties count half); well above 0.5 means memorization.</param>
+/// <param name="SyntheticRows">Synthetic rows compared.</param>
+/// <param name="ReferenceRows">Rows in the holdout and in the training subsample.</param>
+public sealed record TablePrivacy(double MedianDistanceToTraining, double MedianDistanceToHoldout, double MedianHoldoutDistanceToTraining,
+                                  double CloserToTrainingShare, int SyntheticRows, int ReferenceRows);
 
 /// <summary>How well one synthetic column matches the real one.</summary>
 /// <param name="Name">The column.</param>
@@ -35,6 +57,14 @@ public sealed record TableMetrics
     public required double PairwiseDependenceDifference { get; init; }
     /// <summary>Share of synthetic rows equal to some real row in every compared column (copies of the training data).</summary>
     public required double ExactCopyShare { get; init; }
+    /// <summary>Distances to the closest training and holdout records; null unless <see cref="TableEvaluationOptions.Holdout"/> is given.</summary>
+    public TablePrivacy? Privacy { get; init; }
+    /// <summary>The compared columns, in the order of the dependence matrices.</summary>
+    public IReadOnlyList<string> ColumnNames => Columns.Select(c => c.Name).ToList();
+    /// <summary>Pairwise dependence of the real columns (1 on the diagonal; the measures of <see cref="PairwiseDependenceDifference"/>), for heat maps.</summary>
+    public required double[,] RealDependence { get; init; }
+    /// <summary>Pairwise dependence of the synthetic columns, in the same order.</summary>
+    public required double[,] SyntheticDependence { get; init; }
 }
 
 /// <summary>The tabular metrics as pure functions over columns read as numbers or category text.</summary>
@@ -60,17 +90,115 @@ internal static class TableScores
         var fidelity = names.Select((n, i) => realColumns[i].IsNumeric
             ? new ColumnFidelity(n, true, KolmogorovSmirnov(Present(realColumns[i].Numbers!), Present(syntheticColumns[i].Numbers!)), MissingShare(realColumns[i]), MissingShare(syntheticColumns[i]))
             : new ColumnFidelity(n, false, TotalVariation(realColumns[i].Categories!, syntheticColumns[i].Categories!), MissingShare(realColumns[i]), MissingShare(syntheticColumns[i]))).ToList();
+        var realDependence = DependenceMatrix(realColumns);
+        var syntheticDependence = DependenceMatrix(syntheticColumns);
         var differences = new List<double>();
         for (var a = 0; a < names.Count; a++)
             for (var b = a + 1; b < names.Count; b++)
-                differences.Add(Math.Abs(Dependence(realColumns[a], realColumns[b]) - Dependence(syntheticColumns[a], syntheticColumns[b])));
+                differences.Add(Math.Abs(realDependence[a, b] - syntheticDependence[a, b]));
+        TablePrivacy? privacy = null;
+        if (options.Holdout is { } holdout)
+        {
+            if (options.PrivacyRows < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Option PrivacyRows must be at least 1 (got {options.PrivacyRows}).");
+            var holdoutColumns = names.Select(n => Read(holdout, n, "holdout")).ToList();
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (holdoutColumns[i].IsNumeric != realColumns[i].IsNumeric)
+                {
+                    throw new ArgumentException($"Column '{names[i]}' is {(realColumns[i].IsNumeric ? "numeric" : "categorical")} in the real view but not in the holdout view.", nameof(options));
+                }
+            }
+            privacy = Privacy(realColumns, syntheticColumns, holdoutColumns, options.PrivacyRows);
+        }
         return new TableMetrics
         {
             Columns = fidelity,
             MeanColumnDistance = fidelity.Average(f => f.Distance),
             PairwiseDependenceDifference = differences.Count == 0 ? double.NaN : differences.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(),
             ExactCopyShare = ExactCopies(realColumns, syntheticColumns),
+            Privacy = privacy,
+            RealDependence = realDependence,
+            SyntheticDependence = syntheticDependence,
         };
+    }
+
+    private static double[,] DependenceMatrix(List<Column> columns)
+    {
+        var matrix = new double[columns.Count, columns.Count];
+        for (var a = 0; a < columns.Count; a++)
+        {
+            matrix[a, a] = 1;
+            for (var b = a + 1; b < columns.Count; b++) matrix[a, b] = matrix[b, a] = Dependence(columns[a], columns[b]);
+        }
+        return matrix;
+    }
+
+    /// <summary>The DCR comparison of <see cref="TablePrivacy"/>.</summary>
+    internal static TablePrivacy Privacy(List<Column> training, List<Column> synthetic, List<Column> holdout, int maxSyntheticRows)
+    {
+        var holdoutRows = holdout[0].Rows;
+        if (holdoutRows == 0 || training[0].Rows == 0) throw new ArgumentException("The holdout and the real (training) view need rows to measure distances to the closest record.", nameof(holdout));
+        // Ranges of the training values scale the numeric differences (a constant column: any difference counts fully).
+        var ranges = training.Select(NumericRange).ToArray();
+        // The same number of training rows as holdout rows (a seeded subsample), so neither set is closer by being larger.
+        var trainingRows = Enumerable.Range(0, training[0].Rows).ToArray();
+        new Random(0).Shuffle(trainingRows);
+        var reference = trainingRows.Take(Math.Min(holdoutRows, trainingRows.Length)).ToArray();
+        var holdoutIndex = Enumerable.Range(0, reference.Length).ToArray();
+        var syntheticCount = Math.Min(synthetic[0].Rows, maxSyntheticRows);
+        var toTraining = new double[syntheticCount];
+        var toHoldout = new double[syntheticCount];
+        double closer = 0;
+        for (var s = 0; s < syntheticCount; s++)
+        {
+            toTraining[s] = Closest(synthetic, s, training, trainingRows, ranges);
+            toHoldout[s] = Closest(synthetic, s, holdout, holdoutIndex, ranges);
+            var toSubsample = Closest(synthetic, s, training, reference, ranges);
+            closer += toSubsample < toHoldout[s] ? 1 : toSubsample == toHoldout[s] ? 0.5 : 0;
+        }
+        var holdoutToTraining = holdoutIndex.Select(h => Closest(holdout, h, training, trainingRows, ranges)).ToArray();
+        return new TablePrivacy(Median(toTraining), Median(toHoldout), Median(holdoutToTraining), syntheticCount == 0 ? double.NaN : closer / syntheticCount,
+                                syntheticCount, reference.Length);
+    }
+
+    private static double NumericRange(Column column)
+    {
+        if (!column.IsNumeric) return 1;
+        var present = Present(column.Numbers!);
+        return present.Length == 0 ? 1 : Math.Max(present.Max() - present.Min(), 1e-12);
+    }
+
+    private static double Closest(List<Column> from, int row, List<Column> to, int[] candidates, double[] ranges)
+    {
+        var best = double.PositiveInfinity;
+        foreach (var candidate in candidates)
+        {
+            best = Math.Min(best, Gower(from, row, to, candidate, ranges));
+            if (best == 0) break;
+        }
+        return best;
+    }
+
+    /// <summary>Gower's distance between two rows of mixed columns, in [0, 1].</summary>
+    internal static double Gower(List<Column> a, int rowA, List<Column> b, int rowB, double[] ranges)
+    {
+        double sum = 0;
+        for (var c = 0; c < a.Count; c++)
+        {
+            bool missingA = IsMissing(a[c], rowA), missingB = IsMissing(b[c], rowB);
+            if (missingA || missingB) sum += missingA == missingB ? 0 : 1;
+            else if (a[c].IsNumeric) sum += Math.Min(1, Math.Abs(a[c].Numbers![rowA] - b[c].Numbers![rowB]) / ranges[c]);
+            else sum += string.Equals(a[c].Categories![rowA], b[c].Categories![rowB], StringComparison.Ordinal) ? 0 : 1;
+        }
+        return sum / a.Count;
+    }
+
+    private static double Median(double[] values)
+    {
+        if (values.Length == 0) return double.NaN;
+        var sorted = values.OrderBy(v => v).ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /// <summary>A column as doubles (numeric; NaN for missing) or as category text (<see cref="Missing"/> for missing).</summary>
