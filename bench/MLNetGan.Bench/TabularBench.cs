@@ -49,22 +49,31 @@ internal static class TabularBench
                 var options = QualityVariants.Configure(new TabularGanOptions { Epochs = epochs, LabelColumnName = table.Label }, seed, variant);
                 using var model = ml.Gan().Trainers.Tabular(options).Fit(train);
                 var seconds = clock.Elapsed.TotalSeconds;
+                // The tabular VAE with TVAE's defaults (300 epochs), two threads like the GAN.
+                clock.Restart();
+                using var vae = ml.Gan().Trainers.TabularVae(new TabularVaeOptions { Seed = seed, Threads = 2 }).Fit(train);
+                var vaeSeconds = clock.Elapsed.TotalSeconds;
                 var methods = new (string Name, IDataView Synthetic, double Seconds)[]
                 {
                     ("tabular-gan", ml.Data.Cache(model.Generate(rows, seed)), seconds),
+                    ("tabular-vae", ml.Data.Cache(vae.Generate(rows, seed)), vaeSeconds),
                     ("independent", Load(ml, Independent(realTrain, rows, seed), table, columns), 0),
                     ("gaussian-copula", Load(ml, GaussianCopula(realTrain, table, rows, seed), table, columns), 0),
                 };
                 foreach (var (name, synthetic, took) in methods)
                 {
-                    var scores = ml.Gan().EvaluateTable(synthetic, train);
+                    // The held-out rows double as the privacy reference: synthetic rows should come no closer to training rows than to them.
+                    var scores = ml.Gan().EvaluateTable(synthetic, train, new TableEvaluationOptions { Holdout = test });
                     var raw = Raw(synthetic, table);
                     var line = new Dictionary<string, object?>
                     {
                         ["table"] = table.Name, ["seed"] = seed, ["method"] = name, ["variant"] = name == "tabular-gan" ? variant : null, ["rows"] = rows,
-                        ["epochs"] = name == "tabular-gan" ? options.Epochs : null,
+                        ["epochs"] = name == "tabular-gan" ? options.Epochs : name == "tabular-vae" ? new TabularVaeOptions().Epochs : null,
                         ["mean_column_distance"] = Math.Round(scores.MeanColumnDistance, 4), ["pairwise_dependence_difference"] = Math.Round(scores.PairwiseDependenceDifference, 4),
                         ["exact_copy_share"] = Math.Round(scores.ExactCopyShare, 4),
+                        ["dcr_training_median"] = Math.Round(scores.Privacy!.MedianDistanceToTraining, 4), ["dcr_holdout_median"] = Math.Round(scores.Privacy.MedianDistanceToHoldout, 4),
+                        ["dcr_holdout_to_training_median"] = Math.Round(scores.Privacy.MedianHoldoutDistanceToTraining, 4),
+                        ["closer_to_training_share"] = Math.Round(scores.Privacy.CloserToTrainingShare, 4),
                         ["tstr_accuracy"] = Math.Round(Efficacy(raw, Raw(test, table), table, seed), 4), ["trtr_accuracy"] = Math.Round(trtr, 4),
                         ["columns"] = scores.Columns.ToDictionary(c => c.Name, c => Math.Round(c.Distance, 4)),
                         ["seconds"] = Math.Round(took, 1),
@@ -76,6 +85,13 @@ internal static class TabularBench
                         line["rare_share_real"] = Math.Round(realTrain.Count(r => r[index] == rare.Value) / (double)realTrain.Count, 4);
                     }
                     Console.WriteLine(JsonSerializer.Serialize(line));
+                    if (seed == 1)
+                    {
+                        // Heat maps of the pairwise dependence and the columns' distributions, real beside synthetic.
+                        File.WriteAllText(Path.Combine("bench", "results", $"tabular-{table.Name}-{name}-dependence.svg"),
+                                          GanPlots.DependenceHeatMapsSvg(scores, $"{table.Name}, {name}: pairwise dependence"));
+                        File.WriteAllText(Path.Combine("bench", "results", $"tabular-{table.Name}-{name}-marginals.svg"), GanPlots.MarginalsSvg(synthetic, train));
+                    }
                     if (seed == 1 && table.Columns.Length > 1 && table.Columns[0].Kind is not DataKind.String && table.Columns[1].Kind is not DataKind.String)
                     {
                         // The first two columns, real (grey) against synthetic (red): the dependence a picture shows at once.

@@ -72,7 +72,7 @@ public class AutoencoderOptions : NetworkTrainerOptions
 /// cross-entropy, Adam(1e-3), batch 64, and 20 epochs: on the 10,000 MNIST test digits, 20 epochs cover 10 of 10
 /// digits on every seed measured, 10 epochs 9 or 10 (docs/vae.md).
 /// </summary>
-public sealed class VaeOptions : AutoencoderOptions
+public class VaeOptions : AutoencoderOptions
 {
     /// <summary>Creates the options with seed 004's settings.</summary>
     public VaeOptions()

@@ -24,12 +24,15 @@ internal sealed class AutoencoderRun : IDisposable
     private readonly Adam optimizer;
     private readonly Tensor[] parameters;
     private readonly DataParallel? parallel;
+    private readonly Func<Tensor, Tensor, Tensor> variationalReconstruction;
     private bool networksTaken;
 
     public AutoencoderRun(MLContext context, AutoencoderOptions options, NetworkSpec encoderSpec, NetworkSpec decoderSpec, FeatureMatrix data,
-                          int seed, Device device, string source, bool variational, DataParallel? parallel = null)
+                          int seed, Device device, string source, bool variational, DataParallel? parallel = null,
+                          Func<Tensor, Tensor, Tensor>? variationalReconstruction = null)
     {
         this.parallel = parallel;
+        this.variationalReconstruction = variationalReconstruction ?? ((decoded, x) => AutoencoderLosses.Reconstruction(options.Loss, decoded, x, perRow: true));
         this.context = context;
         this.options = options;
         this.data = data;
@@ -93,7 +96,7 @@ internal sealed class AutoencoderRun : IDisposable
                     var statistics = Encoder.forward(x);
                     var (mean, logVariance) = (statistics.narrow(1, 0, code), statistics.narrow(1, code, code));
                     var z = AutoencoderLosses.Reparameterize(mean, logVariance, Mine(torch.randn(new[] { (long)globalSize, code }, generator: random)).to(device));
-                    reconstructionLoss = AutoencoderLosses.Reconstruction(options.Loss, Decoder.forward(z), x, perRow: true);
+                    reconstructionLoss = variationalReconstruction(Decoder.forward(z), x);
                     var kl = AutoencoderLosses.GaussianKl(mean, logVariance);
                     loss = reconstructionLoss + ((VaeOptions)options).KlWeight * kl;
                     using (torch.no_grad()) klSum.add_(kl.detach() * size);

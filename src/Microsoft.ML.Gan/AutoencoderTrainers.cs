@@ -27,10 +27,24 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     private protected abstract IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape.Column feature);
 
     private protected abstract TModel CreateModel(TOptions options, Sequential encoder, Sequential decoder, NetworkSpec encoderSpec, NetworkSpec decoderSpec,
-                                                  DataScaler scaling, VectorDataViewType featureType, int[]? imageShape, int seed, List<AutoencoderEpochMetrics> history);
+                                                  DataScaler scaling, VectorDataViewType featureType, int[]? imageShape, int seed, List<AutoencoderEpochMetrics> history,
+                                                  TableCodec? table);
+
+    /// <summary>
+    /// Turns the input into what the loop trains on: the input itself, or (tabular VAE) the table encoded into one vector
+    /// column, with its codec.
+    /// </summary>
+    private protected virtual (IDataView Data, TableCodec? Table) Prepare(IDataView input, TOptions options) => (input, null);
+
+    /// <summary>The default encoder and decoder for rows of <paramref name="features"/> values.</summary>
+    private protected virtual (NetworkSpec Encoder, NetworkSpec Decoder) DefaultNetworks(TOptions options, int features, int[]? imageShape) =>
+        AutoencoderNetworks.Build(options, features, imageShape, Variational);
+
+    /// <summary>A VAE's reconstruction term of (decoder output, input); null: <see cref="AutoencoderLosses.Reconstruction"/> with the options' loss.</summary>
+    private protected virtual Func<MLNetGan.Torch.Tensor, MLNetGan.Torch.Tensor, MLNetGan.Torch.Tensor>? VariationalReconstruction(TOptions options) => null;
 
     /// <inheritdoc />
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public virtual SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var column = TrainerSetup.FeatureColumn(inputSchema, Options.FeatureColumnName);
         var added = AddedColumns(column).ToList();
@@ -44,6 +58,8 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = (TOptions)WorkingCopy(Options);
+        TableCodec? table;
+        (input, table) = Prepare(input, options);
         var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
         Validate(options);
@@ -68,14 +84,15 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
             }
             if (options.Encoder is null || options.Decoder is null)
             {
-                var defaults = AutoencoderNetworks.Build(options, type.Size, imageShape, Variational);
+                var defaults = DefaultNetworks(options, type.Size, imageShape);
                 options.Encoder ??= defaults.Encoder;
                 options.Decoder ??= defaults.Decoder;
             }
             var scaling = DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape), low: 0);
-            using var run = new AutoencoderRun(Context, options, options.Encoder, options.Decoder, scaling.ApplyInPlace(data), seed, device, GetType().Name, Variational, parallel);
+            using var run = new AutoencoderRun(Context, options, options.Encoder, options.Decoder, scaling.ApplyInPlace(data), seed, device, GetType().Name, Variational, parallel,
+                                        VariationalReconstruction(options));
             var history = run.Train();
-            return CreateModel(options, run.Encoder, run.Decoder, options.Encoder, options.Decoder, scaling, type, imageShape, seed, history);
+            return CreateModel(options, run.Encoder, run.Decoder, options.Encoder, options.Decoder, scaling, type, imageShape, seed, history, table);
         });
     }
 
@@ -137,7 +154,7 @@ public sealed class AutoencoderTrainer : AutoencoderTrainerBase<AutoencoderOptio
 
     private protected override AutoencoderTransformer CreateModel(AutoencoderOptions options, Sequential encoder, Sequential decoder, NetworkSpec encoderSpec,
                                                                  NetworkSpec decoderSpec, DataScaler scaling, VectorDataViewType featureType, int[]? imageShape,
-                                                                 int seed, List<AutoencoderEpochMetrics> history) =>
+                                                                 int seed, List<AutoencoderEpochMetrics> history, TableCodec? table) =>
         new(Context, encoder, decoder, encoderSpec, decoderSpec, scaling, options, featureType, imageShape, history);
 }
 
@@ -158,7 +175,8 @@ public sealed class VaeTrainer : AutoencoderTrainerBase<VaeOptions, GanGenerator
     };
 
     private protected override GanGenerator CreateModel(VaeOptions options, Sequential encoder, Sequential decoder, NetworkSpec encoderSpec, NetworkSpec decoderSpec,
-                                                       DataScaler scaling, VectorDataViewType featureType, int[]? imageShape, int seed, List<AutoencoderEpochMetrics> history)
+                                                       DataScaler scaling, VectorDataViewType featureType, int[]? imageShape, int seed, List<AutoencoderEpochMetrics> history,
+                                                       TableCodec? table)
     {
         var vaeEncoder = new VaeEncoder(encoder, encoderSpec, scaling, options, featureType, seed, history);
         return new GanGenerator(Context, decoder, decoderSpec, scaling, options, new List<GanEpochMetrics>(), featureType, imageShape, seed, trainingState: null, vaeEncoder);

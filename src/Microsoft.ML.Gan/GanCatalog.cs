@@ -100,6 +100,12 @@ public sealed class GanTrainers
     /// <summary>A GAN for tables (CTGAN's encoding): its model generates rows with the training columns' names and types.</summary>
     public TabularGanTrainer Tabular(TabularGanOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 
+    /// <summary>
+    /// A variational autoencoder for tables (TVAE): the tabular GAN's encoding and output, trained as a VAE; often the
+    /// better choice on small tables (docs/tabular.md). Its model generates rows with the training columns' names and types.
+    /// </summary>
+    public TabularVaeTrainer TabularVae(TabularVaeOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
+
     /// <summary>An autoencoder (seed 002's convolutional one for 28x28 images by default); the model adds "Embedding" and "Reconstruction" columns.</summary>
     public AutoencoderTrainer Autoencoder(AutoencoderOptions options) => new(context, options ?? throw new ArgumentNullException(nameof(options)));
 

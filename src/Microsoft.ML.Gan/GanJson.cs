@@ -20,7 +20,7 @@ internal static class GanOptionsJson
     private static readonly (string Kind, Type Type)[] Kinds =
     {
         ("Vanilla", typeof(VanillaGanOptions)), ("Dcgan", typeof(DcganOptions)), ("Wgan", typeof(WganOptions)), ("Base", typeof(GanTrainerOptions)),
-        ("Vae", typeof(VaeOptions)), ("Autoencoder", typeof(AutoencoderOptions)), ("Tabular", typeof(TabularGanOptions)),
+        ("Vae", typeof(VaeOptions)), ("Autoencoder", typeof(AutoencoderOptions)), ("Tabular", typeof(TabularGanOptions)), ("TabularVae", typeof(TabularVaeOptions)),
     };
 
     public static (string Kind, JsonElement Json) Serialize(NetworkTrainerOptions options)

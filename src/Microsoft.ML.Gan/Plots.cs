@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Gan;
 
 /// <summary>Plots without a plotting package: SVG for documents, PNG (our encoder) for quick looks.</summary>
-public static class GanPlots
+public static partial class GanPlots
 {
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 

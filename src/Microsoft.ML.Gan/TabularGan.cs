@@ -48,7 +48,8 @@ public sealed class TabularGanOptions : GanTrainerOptions
 /// </summary>
 public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
 {
-    private const string EncodedColumnName = "TabularGan.Encoded";
+    /// <summary>The encoded table's column, which the tabular trainers read.</summary>
+    internal const string EncodedColumnName = "TabularGan.Encoded";
 
     internal TabularGanTrainer(MLContext context, TabularGanOptions options) : base(context, options) { }
 
@@ -86,10 +87,23 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
 
     private protected override (IDataView Data, TableCodec? Table) Prepare(IDataView input, TabularGanOptions options)
     {
-        var label = options.LabelColumnName is { } labelName
+        var (data, codec) = EncodeTable(input, options.Columns, options.LabelColumnName);
+        options.OutputSegments = codec.OutputSegments();
+        options.FeatureColumnName = EncodedColumnName;
+        return (data, codec);
+    }
+
+    /// <summary>
+    /// Fits a <see cref="TableCodec"/> to the chosen columns (all supported ones when <paramref name="columnNames"/> is null;
+    /// the label, when named, is kept aside as the condition) and returns the encoded rows as one vector column
+    /// (<see cref="EncodedColumnName"/>), beside the label column.
+    /// </summary>
+    internal static (IDataView Data, TableCodec Codec) EncodeTable(IDataView input, string[]? columnNames, string? labelName)
+    {
+        var label = labelName is not null
             ? ColumnChecks.RequireColumn(input.Schema, labelName, LabelColumn.Supports, "a key, text, Boolean or number column (option LabelColumnName)")
             : (DataViewSchema.Column?)null;
-        var columns = options.Columns is { } names
+        var columns = columnNames is { } names
             ? names.Select(n => ColumnChecks.RequireColumn(input.Schema, n, t => TableCodec.KindOf(t) is not null,
                   "a Single, Double, Int32, Int64, Boolean, text or key column (option Columns)")).ToList()
             : input.Schema.Where(c => !c.IsHidden && TableCodec.KindOf(c.Type) is not null).ToList();
@@ -97,9 +111,6 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
         if (columns.Count == 0) throw new ArgumentException("There are no columns to model: the table has no Single, Double, Int32, Int64, Boolean, text or key column besides the label.", nameof(input));
         var (codec, encoded, rows) = TableCodec.Fit(input, columns);
         if (label is { } l) codec = codec.WithLabel(TableCodec.LabelColumnOf(l));
-
-        options.OutputSegments = codec.OutputSegments();
-        options.FeatureColumnName = EncodedColumnName;
         return (EncodedView(encoded, rows, codec.Width, input, label), codec);
     }
 

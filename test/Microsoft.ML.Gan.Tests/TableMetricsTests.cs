@@ -111,4 +111,33 @@ public sealed class TableMetricsTests
         scores.SyntheticDependence[2, 2].Should().Be(1);
         scores.ColumnNames.Should().Equal("Age", "Income", "City", "PartTime");
     }
+
+    [Fact]
+    public void Table_pictures_are_well_formed_svg_with_every_column_and_cell()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 300).Select(i => new Person
+        {
+            Age = 20 + i % 40, Income = i % 17 == 0 ? double.NaN : 1000 * (20 + i % 40) + random.Next(500), City = i % 3 == 0 ? "Oslo" : "Bergen", PartTime = i % 5 == 0,
+        }).ToList();
+        var real = ml.Data.LoadFromEnumerable(rows);
+        var synthetic = ml.Data.LoadFromEnumerable(rows.Select(p => new Person { Age = p.Age + 1, Income = p.Income, City = p.PartTime ? "Oslo" : "Bergen", PartTime = !p.PartTime }).ToList());
+        var scores = ml.Gan().EvaluateTable(synthetic, real);
+
+        var heatMaps = System.Xml.Linq.XDocument.Parse(GanPlots.DependenceHeatMapsSvg(scores));
+        var texts = heatMaps.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        foreach (var name in scores.ColumnNames) texts.Should().Contain(name);
+        texts.Should().Contain(new[] { "real", "synthetic", "|real - synthetic|" });
+        // Three 4 x 4 maps of cells, each with its value, plus the colour scale's 41 steps and the background.
+        heatMaps.Descendants().Count(e => e.Name.LocalName == "rect").Should().Be(3 * 16 + 41 + 1);
+        texts.Should().Contain(scores.RealDependence[0, 1].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+
+        var marginals = System.Xml.Linq.XDocument.Parse(GanPlots.MarginalsSvg(synthetic, real, columnsPerRow: 2));
+        var captions = marginals.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        captions.Should().Contain(c => c.StartsWith("Age (KS ", StringComparison.Ordinal));
+        captions.Should().Contain(c => c.StartsWith("City (TV ", StringComparison.Ordinal));
+        captions.Should().Contain("missing", "Income has missing values, drawn in a bin of their own");
+        marginals.Root!.Attribute("width")!.Value.Should().Be("562", "two panels of 260 with 14 of padding");
+    }
 }

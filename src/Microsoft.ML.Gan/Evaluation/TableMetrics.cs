@@ -210,6 +210,12 @@ internal static class TableScores
 
     private static bool IsSupported(DataViewType type) => type is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType;
 
+    /// <summary>One column read as the metrics read it (for plots).</summary>
+    internal static Column ReadColumn(IDataView view, string name, string side) => Read(view, name, side);
+
+    /// <summary>Whether a category value stands for a missing value.</summary>
+    internal static bool IsMissingCategory(string value) => value == Missing;
+
     private static Column Read(IDataView view, string name, string side)
     {
         var column = ColumnChecks.RequireColumn(view.Schema, name, IsSupported, $"a scalar numeric, Boolean, text or key column (the {side} view)");
