@@ -79,6 +79,8 @@ internal sealed class TableCodec
 {
     private const int MaxModes = 10;
     private const double ModeWeightFloor = 0.005; // CTGAN drops mixture components lighter than this
+    private const double PointMassShare = 0.1;    // a value this frequent gets a mode of its own
+    private const int MaxPointMasses = 3;
 
     public TableCodec(IReadOnlyList<TableColumn> columns, TableColumn? label = null)
     {
@@ -164,7 +166,14 @@ internal sealed class TableCodec
             var numbers = values.Cast<double>().ToArray();
             var present = numbers.Where(double.IsFinite).ToArray();
             if (present.Length == 0) throw new ArgumentException($"Column '{column.Name}' has no finite values to model.", "options");
-            var (means, deviations) = GaussianMixture.Fit(present, MaxModes, ModeWeightFloor);
+            // Values repeated in many rows (rainfall's dry days at exactly 0) become point-mass modes (deviation 0): they
+            // encode with offset 0 and decode to exactly that value, where a Gaussian mode would spread them around it.
+            var pointMasses = present.GroupBy(v => v).Where(g => g.Count() >= PointMassShare * present.Length && g.Count() < present.Length)
+                .OrderByDescending(g => g.Count()).Take(MaxPointMasses).Select(g => g.Key).OrderBy(v => v).ToArray();
+            var rest = present.Where(v => Array.IndexOf(pointMasses, v) < 0).ToArray();
+            var (means, deviations) = rest.Length == 0 ? (Array.Empty<double>(), Array.Empty<double>()) : GaussianMixture.Fit(rest, MaxModes, ModeWeightFloor);
+            means = means.Concat(pointMasses).ToArray();
+            deviations = deviations.Concat(pointMasses.Select(_ => 0.0)).ToArray();
             return new TableColumn
             {
                 Name = column.Name, Kind = kind, Means = means, StandardDeviations = deviations, HasMissing = present.Length < numbers.Length,
@@ -203,7 +212,8 @@ internal sealed class TableCodec
                     continue;
                 }
                 var mode = GaussianMixture.MostLikely(x, column.Means!, column.StandardDeviations!);
-                encoded[at] = (float)Math.Clamp((x - column.Means![mode]) / (4 * column.StandardDeviations![mode]), -0.99, 0.99);
+                var deviation = column.StandardDeviations![mode];
+                encoded[at] = deviation == 0 ? 0 : (float)Math.Clamp((x - column.Means![mode]) / (4 * deviation), -0.99, 0.99);
                 encoded[at + 1 + mode] = 1;
             }
             return;
@@ -308,7 +318,7 @@ internal sealed class TableCodec
         {
             if (c is null || string.IsNullOrEmpty(c.Name) || !Enum.IsDefined(c.Kind)) throw new InvalidDataException("A saved table column has no name or an unknown kind.");
             var valid = c.IsContinuous
-                ? c.Means is { Length: > 0 and <= 1000 } && c.StandardDeviations?.Length == c.Means.Length && c.StandardDeviations.All(s => s > 0 && double.IsFinite(s))
+                ? c.Means is { Length: > 0 and <= 1000 } && c.StandardDeviations?.Length == c.Means.Length && c.StandardDeviations.All(s => s >= 0 && double.IsFinite(s)) && c.Means.All(double.IsFinite)
                 : c.Categories is { Length: > 0 and <= 1 << 20 } && (c.Kind != TableColumnKind.Key || c.KeyValues is { Length: > 0 });
             if (!valid) throw new InvalidDataException($"Saved table column '{c.Name}' has an invalid encoding.");
         }
@@ -382,18 +392,27 @@ internal static class GaussianMixture
         return (means, deviations, weights, logLikelihood);
     }
 
-    /// <summary>The component under which <paramref name="x"/> is most likely (by its density; the mixture's weights are not kept).</summary>
+    /// <summary>
+    /// The component under which <paramref name="x"/> is most likely (by its density; the mixture's weights are not kept).
+    /// A point mass (deviation 0) takes exactly its own value and nothing else.
+    /// </summary>
     public static int MostLikely(double x, double[] means, double[] deviations)
     {
-        var best = 0;
+        var best = -1;
         var bestLog = double.NegativeInfinity;
         for (var j = 0; j < means.Length; j++)
         {
+            if (deviations[j] == 0)
+            {
+                if (x == means[j]) return j;
+                continue;
+            }
             var z = (x - means[j]) / deviations[j];
             var log = -0.5 * z * z - Math.Log(deviations[j]);
             if (log > bestLog) (best, bestLog) = (j, log);
         }
-        return best;
+        // Only point masses, and x is none of them (a value seen only when decoding): the nearest one.
+        return best >= 0 ? best : Enumerable.Range(0, means.Length).MinBy(j => Math.Abs(x - means[j]));
     }
 
     private static double Density(double x, double mean, double deviation)

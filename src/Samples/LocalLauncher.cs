@@ -102,7 +102,8 @@ internal static class LocalLauncher
         }
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on the loopback interface now (for a rendezvous).</summary>
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

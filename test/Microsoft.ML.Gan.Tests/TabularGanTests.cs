@@ -140,6 +140,24 @@ public sealed class TabularGanTests
     }
 
     [Fact]
+    public void A_value_repeated_in_many_rows_gets_a_point_mass_mode_that_decodes_exactly()
+    {
+        // Rainfall-like: 60 % of the rows exactly 0, the rest spread over (0, 30].
+        var ml = new MLContext(seed: 1);
+        var random = new Random(6);
+        var rows = Enumerable.Range(0, 500).Select(i => new Person { Income = i % 5 < 3 ? 0 : 30 * (1 - random.NextDouble()), City = "x", Team = "x" }).ToList();
+        var view = ml.Data.LoadFromEnumerable(rows);
+        var (codec, encoded, count) = TableCodec.Fit(view, new[] { view.Schema["Income"] });
+        var income = codec.Columns[0];
+        var point = Array.IndexOf(income.StandardDeviations!, 0.0);
+        point.Should().BeGreaterThanOrEqualTo(0, "the frequent 0 gets a mode of its own");
+        income.Means![point].Should().Be(0);
+        var decoded = (double[])codec.Decode(encoded, count)[0];
+        decoded.Count(v => v == 0).Should().Be(300, "every dry row decodes to exactly 0");
+        decoded.Zip(rows).Should().OnlyContain(p => Math.Abs(p.First - p.Second.Income) < 1e-3);
+    }
+
+    [Fact]
     public void Bad_tabular_input_names_the_column()
     {
         var ml = new MLContext(seed: 1);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Gan;
@@ -38,15 +36,6 @@ public sealed class DistributedSampleTests
             throw new TimeoutException($"{string.Join(' ', info.ArgumentList)} did not finish within {limit}.");
         }
         return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static ProcessStartInfo Rank(string workingDirectory, int rank, int port, params string[] args)
@@ -123,7 +112,7 @@ public sealed class DistributedSampleTests
         {
             var rank0Folder = Directory.CreateDirectory(Path.Combine(folder, "rank0")).FullName;
             var rank1Folder = Directory.CreateDirectory(Path.Combine(folder, "rank1")).FullName;
-            var port = FreePort();
+            var port = LocalLauncher.FreePort();
             var rank1 = Task.Run(() => RunToEnd(Rank(rank1Folder, 1, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3)));
             var rank0 = RunToEnd(Rank(rank0Folder, 0, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3));
             rank0.ExitCode.Should().Be(0, rank0.Output);
@@ -146,7 +135,7 @@ public sealed class DistributedSampleTests
         var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-kill-").FullName;
         try
         {
-            var port = FreePort();
+            var port = LocalLauncher.FreePort();
             using var rank1 = Process.Start(Rank(folder, 1, port, "swissroll", "--epochs", "100000", "--output", Path.Combine(folder, "out")))!;
             using var rank0 = Process.Start(Rank(folder, 0, port, "swissroll", "--epochs", "100000", "--output", Path.Combine(folder, "out")))!;
             var output = rank0.StandardOutput.ReadToEndAsync();
