@@ -5,7 +5,7 @@ namespace MLNetGan.Samples.Tests;
 public sealed class AutoencoderSampleTests
 {
     /// <summary>Writes 200 MNIST-format blob digits (position by label) and their labels into <paramref name="folder"/>.</summary>
-    private static void WriteDigits(string folder)
+    internal static void WriteDigits(string folder)
     {
         const int count = 200, size = 28;
         byte[] Header(params int[] values) => values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();

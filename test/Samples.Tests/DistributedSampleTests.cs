@@ -65,6 +65,10 @@ public sealed class DistributedSampleTests
             var two = RunToEnd(SamplesProcess(folder, "swissroll", "--steps", "30", "--batch", "64", "--output", Path.Combine(folder, "two"), "--nproc", "2"), TimeSpan.FromMinutes(3));
             two.ExitCode.Should().Be(0, two.Output);
             two.Output.Should().Contain("rank 1 trained");
+            var fingerprints = System.Text.RegularExpressions.Regex.Matches(two.Output, @"rank (\d) generator fingerprint ([0-9A-F]+)")
+                .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+            fingerprints.Keys.Should().BeEquivalentTo(new[] { "0", "1" });
+            fingerprints["1"].Should().Be(fingerprints["0"], "both ranks end with bit-identical generators (BatchNorm statistics included)");
             var one = RunToEnd(SamplesProcess(folder, "swissroll", "--steps", "30", "--batch", "128", "--output", Path.Combine(folder, "one")), TimeSpan.FromMinutes(3));
             one.ExitCode.Should().Be(0, one.Output);
 
@@ -74,6 +78,26 @@ public sealed class DistributedSampleTests
             var difference = distributed.Zip(single, (a, b) => MathF.Abs(a - b)).Max();
             // The same arithmetic up to summation order (each rank sums half the batch; the average adds the halves).
             difference.Should().BeLessThan(1e-3f * scale, $"after 30 steps the generators agree to float rounding (max |difference| {difference}, scale {scale})");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Ranks_of_a_dcgan_end_with_the_same_generator_including_batchnorm_statistics()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-dcgan-").FullName;
+        try
+        {
+            var data = Directory.CreateDirectory(Path.Combine(folder, "data")).FullName;
+            AutoencoderSampleTests.WriteDigits(data);
+            // BatchNorm statistics differ between ranks during an epoch; rank 0's are broadcast at its end.
+            var run = RunToEnd(SamplesProcess(folder, "dcgan", "--data", data, "--epochs", "1", "--output", Path.Combine(folder, "out"), "--nproc", "2"), TimeSpan.FromMinutes(4));
+            run.ExitCode.Should().Be(0, run.Output);
+            var fingerprints = System.Text.RegularExpressions.Regex.Matches(run.Output, @"rank (\d) generator fingerprint ([0-9A-F]+)").Select(m => m.Groups[2].Value).ToList();
+            fingerprints.Should().HaveCount(2).And.OnlyContain(f => f == fingerprints[0]);
         }
         finally
         {
