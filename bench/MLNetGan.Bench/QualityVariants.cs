@@ -88,7 +88,7 @@ internal static class QualityVariants
         return new NetworkSpec(layers);
     }
 
-    private static void Set(GanTrainerOptions options, string name, string value)
+    internal static void Set(NetworkTrainerOptions options, string name, string value)
     {
         var property = options.GetType().GetProperty(name) ?? throw new ArgumentException($"{options.GetType().Name} has no option '{name}'.");
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

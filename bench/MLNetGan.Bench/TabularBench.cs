@@ -51,7 +51,14 @@ internal static class TabularBench
                 var seconds = clock.Elapsed.TotalSeconds;
                 // The tabular VAE with TVAE's defaults (300 epochs), two threads like the GAN.
                 clock.Restart();
-                using var vae = ml.Gan().Trainers.TabularVae(new TabularVaeOptions { Seed = seed, Threads = 2 }).Fit(train);
+                var vaeOptions = new TabularVaeOptions { Seed = seed, Threads = 2 };
+                // VAE_VARIANT=NAME=VALUE[+NAME=VALUE...] sets TabularVaeOptions, as VARIANT sets the GAN's.
+                foreach (var setting in (Environment.GetEnvironmentVariable("VAE_VARIANT") ?? "").Split('+', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var parts = setting.Split('=');
+                    QualityVariants.Set(vaeOptions, parts[0], parts.Length == 2 ? parts[1] : throw new ArgumentException($"VAE_VARIANT setting '{setting}' is not NAME=VALUE."));
+                }
+                using var vae = ml.Gan().Trainers.TabularVae(vaeOptions).Fit(train);
                 var vaeSeconds = clock.Elapsed.TotalSeconds;
                 var methods = new (string Name, IDataView Synthetic, double Seconds)[]
                 {
@@ -67,7 +74,7 @@ internal static class TabularBench
                     var raw = Raw(synthetic, table);
                     var line = new Dictionary<string, object?>
                     {
-                        ["table"] = table.Name, ["seed"] = seed, ["method"] = name, ["variant"] = name == "tabular-gan" ? variant : null, ["rows"] = rows,
+                        ["table"] = table.Name, ["seed"] = seed, ["method"] = name, ["variant"] = name == "tabular-gan" ? variant : name == "tabular-vae" ? Environment.GetEnvironmentVariable("VAE_VARIANT") ?? "baseline" : null, ["rows"] = rows,
                         ["epochs"] = name == "tabular-gan" ? options.Epochs : name == "tabular-vae" ? new TabularVaeOptions().Epochs : null,
                         ["mean_column_distance"] = Math.Round(scores.MeanColumnDistance, 4), ["pairwise_dependence_difference"] = Math.Round(scores.PairwiseDependenceDifference, 4),
                         ["exact_copy_share"] = Math.Round(scores.ExactCopyShare, 4),
