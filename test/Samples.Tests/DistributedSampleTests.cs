@@ -129,7 +129,7 @@ public sealed class DistributedSampleTests
     }
 
     [Fact]
-    public void Under_a_torchrun_style_environment_only_rank_0_writes_files()
+    public async Task Under_a_torchrun_style_environment_only_rank_0_writes_files()
     {
         var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-env-").FullName;
         try
@@ -140,7 +140,8 @@ public sealed class DistributedSampleTests
             var rank1 = Task.Run(() => RunToEnd(Rank(rank1Folder, 1, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3)));
             var rank0 = RunToEnd(Rank(rank0Folder, 0, port, "swissroll", "--steps", "10"), TimeSpan.FromMinutes(3));
             rank0.ExitCode.Should().Be(0, rank0.Output);
-            rank1.Result.ExitCode.Should().Be(0, rank1.Result.Output);
+            var rank1Result = await rank1;
+            rank1Result.ExitCode.Should().Be(0, rank1Result.Output);
             foreach (var file in new[] { "model.zip", "metrics.json", "report.html", "samples.png", "snapshots/index.html" })
             {
                 File.Exists(Path.Combine(rank0Folder, "out", "swissroll", file)).Should().BeTrue($"rank 0 writes {file}");
@@ -154,7 +155,7 @@ public sealed class DistributedSampleTests
     }
 
     [Fact]
-    public void A_killed_rank_ends_the_job_with_a_clear_error_instead_of_a_hang()
+    public async Task A_killed_rank_ends_the_job_with_a_clear_error_instead_of_a_hang()
     {
         var folder = Directory.CreateTempSubdirectory("mlnetgan-ddp-kill-").FullName;
         try
@@ -178,7 +179,7 @@ public sealed class DistributedSampleTests
             if (!ended) rank0.Kill(entireProcessTree: true);
             ended.Should().BeTrue("rank 0 notices the lost rank (its connection closes) instead of waiting forever");
             rank0.ExitCode.Should().NotBe(0);
-            (output.Result + error.Result).Should().Contain("another rank exited or stopped answering");
+            (await output + await error).Should().Contain("another rank exited or stopped answering");
         }
         finally
         {
