@@ -25,6 +25,7 @@ internal static class DcganEpoch
             GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4, // bench/dcgan_epoch.py's Adam
             Initialization = WeightInitialization.PyTorchDefault, // the PyTorch script keeps torch's default initialization
             ResampleNoiseForGenerator = true, // the seeds' loop, which bench/dcgan_epoch.py runs draw for draw
+            MinibatchDiscrimination = false, // the script's plain DCGAN discriminator
             Progress = new Recorder(seconds),
         };
         var clock = Stopwatch.StartNew();

@@ -61,7 +61,8 @@ internal static class FitBenchmark
             case "dcgan":
             {
                 // Batch 128 and Adam 2e-4 as the peer script (and the seed-001 preset); the defaults' batch and rates are for quality (docs/quality.md).
-                var options = new DcganOptions { Steps = steps, BatchSize = 128, GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4, Precision = precision, Threads = threads };
+                // Without minibatch discrimination (a default since), so both sides train the same networks.
+                var options = new DcganOptions { Steps = steps, BatchSize = 128, GeneratorLearningRate = 2e-4, DiscriminatorLearningRate = 2e-4, Precision = precision, Threads = threads, MinibatchDiscrimination = false };
                 using var model = ml.Gan().Trainers.Dcgan(options).Fit(data!);
                 break;
             }

@@ -131,7 +131,7 @@ public sealed class DiscriminatorRemedyTests
                 .Append(ml.Gan().Trainers.Dcgan(new DcganOptions
                 {
                     Epochs = 1, BatchSize = 16, LatentDimension = 8, GeneratorFeatureMaps = 4, DiscriminatorFeatureMaps = 4, Threads = 1,
-                    Packing = 2, MinibatchStandardDeviation = true,
+                    Packing = 2, MinibatchStandardDeviation = true, MinibatchDiscrimination = false, // the standard deviation's channel alone
                 }))
                 .Fit(digits).LastTransformer;
 
@@ -146,7 +146,7 @@ public sealed class DiscriminatorRemedyTests
                 .Append(ml.Gan().Trainers.Dcgan(new DcganOptions
                 {
                     Epochs = 1, BatchSize = 16, LatentDimension = 8, GeneratorFeatureMaps = 4, DiscriminatorFeatureMaps = 4, Threads = 1,
-                    SpectralNormalization = true,
+                    SpectralNormalization = true, MinibatchDiscrimination = false, // the plain DCGAN discriminator's three convolutions
                 }))
                 .Fit(digits).LastTransformer;
             var normalizedLayers = ((GanTrainerOptions)normalized.Options).Discriminator!.Layers;
