@@ -140,7 +140,7 @@ internal sealed class AutoencoderRun : IDisposable
                 break;
             }
         }
-        parallel?.BroadcastFromMain(Encoder, Decoder); // rank 0's BatchNorm statistics everywhere, as DDP's broadcast buffers
+        parallel?.BroadcastBuffersFromMain(Encoder, Decoder); // rank 0's BatchNorm statistics everywhere
         Encoder.eval();
         Decoder.eval();
         networksTaken = true;

@@ -58,19 +58,15 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = (TOptions)WorkingCopy(Options);
+        Validate(options); // before a tabular input step fits its codec
         TableCodec? table;
         (input, table) = Prepare(input, options);
         var (column, type) = TrainerSetup.FeatureColumn(input.Schema, options.FeatureColumnName);
         var imageShape = TrainerSetup.ImageShapeOf(type, options);
-        Validate(options);
         var device = TrainerSetup.ResolveDevice(Context, options, GetType().Name);
         var parallel = DataParallel.Join(options, device, message => Context.WriteLog(GetType().Name, message));
         var seed = options.Seed ?? Context.Seed ?? Random.Shared.Next();
-        if (parallel is not null)
-        {
-            seed = parallel.AgreeOnSeed(seed);
-            options.Threads ??= DataParallel.ThreadsPerRank();
-        }
+        if (parallel is not null) seed = parallel.AgreeOnSeed(seed);
         return TrainerSetup.WithThreads(options.Threads, () =>
         {
             var readClock = Stopwatch.StartNew();
@@ -132,6 +128,10 @@ public abstract class AutoencoderTrainerBase<TOptions, TModel> : IEstimator<TMod
             Require(!string.IsNullOrEmpty(v.GeneratedColumnName), nameof(v.GeneratedColumnName), "must be set", v.GeneratedColumnName);
             Require(!string.IsNullOrEmpty(v.MeanColumnName), nameof(v.MeanColumnName), "must be set", v.MeanColumnName);
             Require(!string.IsNullOrEmpty(v.LogVarianceColumnName), nameof(v.LogVarianceColumnName), "must be set", v.LogVarianceColumnName);
+        }
+        if (o is TabularVaeOptions t)
+        {
+            Require(t.OffsetDeviation > 0 && double.IsFinite(t.OffsetDeviation), nameof(t.OffsetDeviation), "must be a positive number", t.OffsetDeviation);
         }
     }
 }

@@ -35,7 +35,10 @@ internal sealed class DataParallel
     /// <summary>Seconds spent in collectives so far.</summary>
     public double CommunicationSeconds { get; private set; }
 
-    /// <summary>The data-parallel context of this process, or null when training runs alone.</summary>
+    /// <summary>
+    /// The data-parallel context of this process, or null when training runs alone. When it joins and no thread count is
+    /// configured, it sets <see cref="NetworkTrainerOptions.Threads"/> (the run's working copy) to <see cref="ThreadsPerRank"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">Distributed training was asked for on a device Gloo cannot reduce on.</exception>
     public static DataParallel? Join(NetworkTrainerOptions options, Device device, Action<string> log)
     {
@@ -51,14 +54,16 @@ internal sealed class DataParallel
             Dist.init_process_group("gloo", "env://", options.DistributedTimeout);
             log($"Joined torch.distributed: rank {Dist.get_rank()} of {Dist.get_world_size()} (Gloo, rendezvous {Environment.GetEnvironmentVariable("MASTER_ADDR")}:{Environment.GetEnvironmentVariable("MASTER_PORT")}).");
         }
-        return Dist.get_world_size() > 1 ? new DataParallel(Dist.get_rank(), Dist.get_world_size()) : null;
+        if (Dist.get_world_size() <= 1) return null;
+        options.Threads ??= ThreadsPerRank();
+        return new DataParallel(Dist.get_rank(), Dist.get_world_size());
     }
 
     /// <summary>
     /// Threads per rank when none are configured: the cores divided among the ranks on this machine
     /// (<c>LOCAL_WORLD_SIZE</c>, set by torchrun and our launcher), because ranks sharing cores stall each other's OpenMP teams.
     /// </summary>
-    public static int ThreadsPerRank()
+    private static int ThreadsPerRank()
     {
         var local = Environment.GetEnvironmentVariable("LOCAL_WORLD_SIZE");
         var ranksHere = int.TryParse(local, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
@@ -92,17 +97,22 @@ internal sealed class DataParallel
     }
 
     /// <summary>Copies rank 0's parameters and buffers (BatchNorm statistics) into every rank's network.</summary>
-    public void BroadcastFromMain(params Module[] networks)
+    public void BroadcastFromMain(params Module[] networks) => Broadcast(networks.SelectMany(n => n.state_dict().Select(entry => entry.Value)));
+
+    /// <summary>
+    /// Copies rank 0's buffers (BatchNorm statistics) into every rank's network, as DDP's broadcast buffers: the parameters
+    /// need no copy, because averaged gradients keep them identical on every rank.
+    /// </summary>
+    public void BroadcastBuffersFromMain(params Module[] networks) => Broadcast(networks.SelectMany(n => n.named_buffers().Select(entry => entry.buffer)));
+
+    private void Broadcast(IEnumerable<Tensor> tensors)
     {
         using var noGrad = torch.no_grad();
-        foreach (var network in networks)
+        // One message per dtype (BatchNorm counts batches in Int64).
+        foreach (var sameType in tensors.GroupBy(t => t.dtype))
         {
-            // One message per dtype (BatchNorm counts batches in Int64).
-            foreach (var sameType in network.state_dict().Select(entry => entry.Value).GroupBy(t => t.dtype))
-            {
-                var tensors = sameType.ToArray();
-                Timed(() => Dist.broadcast_coalesced(tensors, 0));
-            }
+            var group = sameType.ToArray();
+            Timed(() => Dist.broadcast_coalesced(group, 0));
         }
     }
 

@@ -77,11 +77,7 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
 
         using var checkpoint = resumeFrom is null ? null : TrainingCheckpoint.Read(TrainingCheckpoint.Resolve(resumeFrom));
         var seed = options.Seed ?? checkpoint?.Seed ?? context.Seed ?? Random.Shared.Next();
-        if (parallel is not null)
-        {
-            seed = parallel.AgreeOnSeed(seed);
-            options.Threads ??= DataParallel.ThreadsPerRank();
-        }
+        if (parallel is not null) seed = parallel.AgreeOnSeed(seed);
         return TrainerSetup.WithThreads(options.Threads, () =>
         {
             var readClock = Stopwatch.StartNew();

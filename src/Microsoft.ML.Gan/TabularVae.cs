@@ -60,10 +60,6 @@ public sealed class TabularVaeTrainer : AutoencoderTrainerBase<TabularVaeOptions
 
     private protected override (IDataView Data, TableCodec? Table) Prepare(IDataView input, TabularVaeOptions options)
     {
-        if (!(options.OffsetDeviation > 0 && double.IsFinite(options.OffsetDeviation)))
-        {
-            throw new ArgumentException($"Option OffsetDeviation must be a positive number (got {options.OffsetDeviation}).", nameof(options));
-        }
         var (data, codec) = TabularGanTrainer.EncodeTable(input, options.Columns, labelName: null);
         options.OutputSegments = codec.OutputSegments();
         options.FeatureColumnName = TabularGanTrainer.EncodedColumnName;

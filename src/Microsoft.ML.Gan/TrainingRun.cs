@@ -248,8 +248,7 @@ internal sealed class TrainingRun : IDisposable
                 SamplesPerSecond = sums.DiscriminatorSteps * globalBatch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
             });
             // BatchNorm statistics are rank 0's, as DDP's broadcast buffers make them, so every rank samples alike.
-            parallel?.BroadcastFromMain(GeneratorNetwork, discriminator);
-            if (average is not null) parallel?.BroadcastFromMain(average.Network);
+            parallel?.BroadcastBuffersFromMain(new[] { GeneratorNetwork, discriminator, average?.Network }.OfType<Module>().ToArray());
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
             if (options.CheckpointDirectory is { } directory && !Cancelled() && (parallel?.IsMain ?? true) &&
