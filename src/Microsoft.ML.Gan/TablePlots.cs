@@ -79,8 +79,7 @@ public static partial class GanPlots
         ArgumentNullException.ThrowIfNull(synthetic);
         ArgumentNullException.ThrowIfNull(real);
         ArgumentOutOfRangeException.ThrowIfLessThan(columnsPerRow, 1);
-        var scores = TableScores.Evaluate(synthetic, real, new TableEvaluationOptions { Columns = columns });
-        var names = scores.ColumnNames;
+        var (names, realColumns, syntheticColumns) = TableScores.ReadPaired(synthetic, real, columns, nameof(columns));
         const int panelWidth = 260, panelHeight = 170, pad = 14;
         var rows = (names.Count + columnsPerRow - 1) / columnsPerRow;
         var width = columnsPerRow * (panelWidth + pad) + pad;
@@ -93,9 +92,8 @@ public static partial class GanPlots
         {
             var x0 = pad + i % columnsPerRow * (panelWidth + pad);
             var y0 = 34 + i / columnsPerRow * (panelHeight + pad);
-            var realColumn = TableScores.ReadColumn(real, names[i], "real");
-            var syntheticColumn = TableScores.ReadColumn(synthetic, names[i], "synthetic");
-            var fidelity = scores.Columns[i];
+            var (realColumn, syntheticColumn) = (realColumns[i], syntheticColumns[i]);
+            var fidelity = TableScores.Fidelity(names[i], realColumn, syntheticColumn);
             var (labels, realShares, syntheticShares) = realColumn.IsNumeric
                 ? Histogram(realColumn.Numbers!, syntheticColumn.Numbers!)
                 : CategoryShares(realColumn.Categories!, syntheticColumn.Categories!);

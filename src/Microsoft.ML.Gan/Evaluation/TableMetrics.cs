@@ -74,22 +74,8 @@ internal static class TableScores
 
     public static TableMetrics Evaluate(IDataView synthetic, IDataView real, TableEvaluationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(synthetic);
-        ArgumentNullException.ThrowIfNull(real);
-        var names = options.Columns?.ToList() ?? real.Schema.Where(c => !c.IsHidden && IsSupported(c.Type)).Select(c => c.Name).ToList();
-        if (names.Count == 0) throw new ArgumentException("No columns to compare: the real view has no scalar numeric, Boolean, text or key column.", nameof(options));
-        var realColumns = names.Select(n => Read(real, n, "real")).ToList();
-        var syntheticColumns = names.Select(n => Read(synthetic, n, "synthetic")).ToList();
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (realColumns[i].IsNumeric != syntheticColumns[i].IsNumeric)
-            {
-                throw new ArgumentException($"Column '{names[i]}' is {(realColumns[i].IsNumeric ? "numeric" : "categorical")} in the real view but not in the synthetic one.", nameof(synthetic));
-            }
-        }
-        var fidelity = names.Select((n, i) => realColumns[i].IsNumeric
-            ? new ColumnFidelity(n, true, KolmogorovSmirnov(Present(realColumns[i].Numbers!), Present(syntheticColumns[i].Numbers!)), MissingShare(realColumns[i]), MissingShare(syntheticColumns[i]))
-            : new ColumnFidelity(n, false, TotalVariation(realColumns[i].Categories!, syntheticColumns[i].Categories!), MissingShare(realColumns[i]), MissingShare(syntheticColumns[i]))).ToList();
+        var (names, realColumns, syntheticColumns) = ReadPaired(synthetic, real, options.Columns, nameof(options));
+        var fidelity = names.Select((n, i) => Fidelity(n, realColumns[i], syntheticColumns[i])).ToList();
         var realDependence = DependenceMatrix(realColumns);
         var syntheticDependence = DependenceMatrix(syntheticColumns);
         var differences = new List<double>();
@@ -157,7 +143,8 @@ internal static class TableScores
             closer += toSubsample < toHoldout[s] ? 1 : toSubsample == toHoldout[s] ? 0.5 : 0;
         }
         var holdoutToTraining = holdoutIndex.Select(h => Closest(holdout, h, training, trainingRows, ranges)).ToArray();
-        return new TablePrivacy(Median(toTraining), Median(toHoldout), Median(holdoutToTraining), syntheticCount == 0 ? double.NaN : closer / syntheticCount,
+        return new TablePrivacy(SampleMetrics.Median(toTraining), SampleMetrics.Median(toHoldout), SampleMetrics.Median(holdoutToTraining),
+                                syntheticCount == 0 ? double.NaN : closer / syntheticCount,
                                 syntheticCount, reference.Length);
     }
 
@@ -193,13 +180,6 @@ internal static class TableScores
         return sum / a.Count;
     }
 
-    private static double Median(double[] values)
-    {
-        if (values.Length == 0) return double.NaN;
-        var sorted = values.OrderBy(v => v).ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 
     /// <summary>A column as doubles (numeric; NaN for missing) or as category text (<see cref="Missing"/> for missing).</summary>
     internal sealed record Column(bool IsNumeric, double[]? Numbers, string[]? Categories)
@@ -210,8 +190,33 @@ internal static class TableScores
 
     private static bool IsSupported(DataViewType type) => type is NumberDataViewType or BooleanDataViewType or TextDataViewType or KeyDataViewType;
 
-    /// <summary>One column read as the metrics read it (for plots).</summary>
-    internal static Column ReadColumn(IDataView view, string name, string side) => Read(view, name, side);
+    /// <summary>
+    /// The compared columns (<paramref name="columns"/>, or every supported column of <paramref name="real"/>), read from
+    /// both views; a column numeric in one view and categorical in the other is an error naming it.
+    /// </summary>
+    internal static (List<string> Names, List<Column> Real, List<Column> Synthetic) ReadPaired(IDataView synthetic, IDataView real, IReadOnlyList<string>? columns,
+                                                                                               string columnsParameter)
+    {
+        ArgumentNullException.ThrowIfNull(synthetic);
+        ArgumentNullException.ThrowIfNull(real);
+        var names = columns?.ToList() ?? real.Schema.Where(c => !c.IsHidden && IsSupported(c.Type)).Select(c => c.Name).ToList();
+        if (names.Count == 0) throw new ArgumentException("No columns to compare: the real view has no scalar numeric, Boolean, text or key column.", columnsParameter);
+        var realColumns = names.Select(n => Read(real, n, "real")).ToList();
+        var syntheticColumns = names.Select(n => Read(synthetic, n, "synthetic")).ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (realColumns[i].IsNumeric != syntheticColumns[i].IsNumeric)
+            {
+                throw new ArgumentException($"Column '{names[i]}' is {(realColumns[i].IsNumeric ? "numeric" : "categorical")} in the real view but not in the synthetic one.", nameof(synthetic));
+            }
+        }
+        return (names, realColumns, syntheticColumns);
+    }
+
+    /// <summary>How far one synthetic column is from the real one: KS for numbers, TV for categories.</summary>
+    internal static ColumnFidelity Fidelity(string name, Column real, Column synthetic) => real.IsNumeric
+        ? new ColumnFidelity(name, true, KolmogorovSmirnov(Present(real.Numbers!), Present(synthetic.Numbers!)), MissingShare(real), MissingShare(synthetic))
+        : new ColumnFidelity(name, false, TotalVariation(real.Categories!, synthetic.Categories!), MissingShare(real), MissingShare(synthetic));
 
     /// <summary>Whether a category value stands for a missing value.</summary>
     internal static bool IsMissingCategory(string value) => value == Missing;
