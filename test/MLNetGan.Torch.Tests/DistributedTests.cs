@@ -130,8 +130,18 @@ public sealed class DistributedTests
         torch.distributed.is_initialized().Should().BeFalse();
         var act = () => torch.distributed.get_rank();
         act.Should().Throw<InvalidOperationException>().WithMessage("*init_process_group*");
-        var noEnvironment = () => torch.distributed.init_process_group(init_method: "env://", world_size: 1, rank: 0);
-        if (Environment.GetEnvironmentVariable("MASTER_ADDR") is null) noEnvironment.Should().Throw<InvalidOperationException>().WithMessage("*MASTER_ADDR*");
+        // Without MASTER_ADDR (cleared here if the test host has one), env:// names the missing variable.
+        var masterAddress = Environment.GetEnvironmentVariable("MASTER_ADDR");
+        Environment.SetEnvironmentVariable("MASTER_ADDR", null);
+        try
+        {
+            var noEnvironment = () => torch.distributed.init_process_group(init_method: "env://", world_size: 1, rank: 0);
+            noEnvironment.Should().Throw<InvalidOperationException>().WithMessage("*MASTER_ADDR*");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MASTER_ADDR", masterAddress);
+        }
         var badBackend = () => torch.distributed.init_process_group("nccl");
         badBackend.Should().Throw<ArgumentException>().WithMessage("*nccl*gloo*");
         var badMethod = () => torch.distributed.init_process_group(init_method: "file:///tmp/x", world_size: 1, rank: 0);
