@@ -44,6 +44,10 @@ int mng_generator_new(uint64_t seed, mng_generator* out);
 void mng_generator_free(mng_generator generator);
 int mng_generator_get_state(mng_generator generator, mng_tensor* out);
 int mng_generator_set_state(mng_generator generator, mng_tensor state);
+/* CPU memory: the caching allocator every CPU tensor comes from (caching 0 when MLNETGAN_MALLOC=system kept c10's). */
+int mng_cpu_allocator_stats(int* caching, int64_t* cached_bytes, int64_t* limit_bytes);
+int mng_cpu_empty_cache(void);
+int mng_cpu_set_cache_limit(int64_t limit_bytes);
 
 /* tensor lifecycle */
 void mng_tensor_free(mng_tensor tensor);

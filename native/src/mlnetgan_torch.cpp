@@ -8,8 +8,6 @@
 
 #include <ATen/Parallel.h>
 
-#include <malloc.h>
-
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -71,21 +69,6 @@ c10::optional<at::Generator> generator_ref(mng_generator handle) {
 // The generator behind a handle; null means libtorch's global CPU generator (weight initialization, dropout).
 at::Generator generator_or_global(mng_generator handle) {
   return generator_ref(handle).value_or(at::detail::getDefaultCPUGenerator());
-}
-
-// Keeps freed memory in the process instead of handing it back to the kernel.
-// Why: a training step frees and re-allocates the same tensor sizes every step. glibc's defaults
-// return blocks over 128 KiB to the kernel (mmap/munmap, heap trimming), so every step pays page
-// faults on fresh pages; on a virtual machine these dominate out-of-place ops on tensors of a few
-// hundred KiB (measured in docs/benchmarks.md). Raising the mmap and trim thresholds makes glibc
-// reuse the blocks, as jemalloc does, at the cost of keeping the step's peak working set resident.
-// MLNETGAN_MALLOC=system keeps glibc's defaults (for hosts that need memory returned eagerly).
-__attribute__((constructor)) void keep_freed_memory_in_process() {
-  const char* choice = std::getenv("MLNETGAN_MALLOC");
-  if (choice != nullptr && std::strcmp(choice, "system") == 0) return;
-  constexpr int kLargest = 1 << 30;       // allocations up to 1 GiB come from the heap, not mmap
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);     // glibc caps this at 32 MiB on 64-bit
-  mallopt(M_TRIM_THRESHOLD, kLargest);     // never shrink the heap below 1 GiB of free top space
 }
 
 }  // namespace

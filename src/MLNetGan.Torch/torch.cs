@@ -105,6 +105,42 @@ public static unsafe partial class torch
         }
     }
 
+    /// <summary>
+    /// CPU memory. Every CPU tensor comes from the shim's caching allocator: a freed block of 64 KiB or more is kept
+    /// and handed to the next request of its size class, on any thread, so a training step reuses the previous step's
+    /// pages instead of faulting in fresh ones. This mirrors what <c>torch.cuda.empty_cache()</c> and
+    /// <c>torch.cuda.memory_reserved()</c> expose for PyTorch's GPU allocator. The environment variable
+    /// <c>MLNETGAN_MALLOC=system</c> (read when the library loads) keeps libtorch's own allocator instead.
+    /// </summary>
+    public static class cpu
+    {
+        /// <summary>Whether the caching allocator is in use (false when <c>MLNETGAN_MALLOC=system</c>).</summary>
+        public static bool caching_allocator_enabled => Stats().Caching != 0;
+
+        /// <summary>Bytes held in the cache: freed blocks kept for reuse (not tensors in use).</summary>
+        public static long memory_cached() => Stats().Cached;
+
+        /// <summary>The most freed bytes the cache keeps; a block freed beyond it goes back to the system. Default 2 GiB.</summary>
+        public static long get_cache_limit() => Stats().Limit;
+
+        /// <summary>Sets <see cref="get_cache_limit"/>; 0 turns caching off. A limit below what is cached now empties the cache.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is negative.</exception>
+        public static void set_cache_limit(long bytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+            TorchException.Check(N.mng_cpu_set_cache_limit(bytes));
+        }
+
+        /// <summary>Returns every cached block to the system (tensors in use are untouched), as <c>torch.cuda.empty_cache()</c> does.</summary>
+        public static void empty_cache() => TorchException.Check(N.mng_cpu_empty_cache());
+
+        private static (int Caching, long Cached, long Limit) Stats()
+        {
+            TorchException.Check(N.mng_cpu_allocator_stats(out var caching, out var cached, out var limit));
+            return (caching, cached, limit);
+        }
+    }
+
     /// <summary>CUDA queries.</summary>
     public static class cuda
     {

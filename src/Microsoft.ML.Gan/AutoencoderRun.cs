@@ -161,5 +161,6 @@ internal sealed class AutoencoderRun : IDisposable
             Encoder.Dispose();
             Decoder.Dispose();
         }
+        TrainerSetup.ReturnCachedMemory();
     }
 }

@@ -420,6 +420,7 @@ internal sealed class TrainingRun : IDisposable
         generatorOptimizer.Dispose();
         discriminatorOptimizer.Dispose();
         if (!stateTaken) discriminator.Dispose();
+        TrainerSetup.ReturnCachedMemory();
     }
 }
 

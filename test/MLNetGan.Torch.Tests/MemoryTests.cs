@@ -111,4 +111,78 @@ public sealed class MemoryTests
         }
         torch.LiveTensorCount.Should().Be(before);
     }
+
+    [Fact]
+    public void The_caching_allocator_reuses_a_freed_block_for_the_next_request_of_its_size_class()
+    {
+        torch.cpu.caching_allocator_enabled.Should().BeTrue("the shim registers it when it loads (MLNETGAN_MALLOC is not 'system' here)");
+        torch.cpu.empty_cache();
+        torch.cpu.memory_cached().Should().Be(0);
+
+        torch.zeros(1_000_000).Dispose(); // 4 MB: kept for reuse, not handed back
+        var kept = torch.cpu.memory_cached();
+        kept.Should().BeGreaterThanOrEqualTo(4_000_000);
+
+        // A slightly smaller request falls in the same size class (at most 1/8 larger) and takes the block.
+        using (torch.zeros(990_000)) torch.cpu.memory_cached().Should().Be(0);
+        torch.cpu.memory_cached().Should().Be(kept);
+
+        // Blocks below 64 KiB go straight to malloc.
+        torch.zeros(1_000).Dispose();
+        torch.cpu.memory_cached().Should().Be(kept);
+        torch.cpu.empty_cache();
+        torch.cpu.memory_cached().Should().Be(0);
+    }
+
+    [Fact]
+    public void A_block_freed_on_one_thread_serves_a_request_on_another()
+    {
+        torch.cpu.empty_cache();
+        Tensor? block = null;
+        RunOnNewThread(() => block = torch.zeros(500_000).DetachFromDisposeScope());
+        block!.Dispose(); // freed here, allocated on the other thread
+        var kept = torch.cpu.memory_cached();
+        kept.Should().BeGreaterThanOrEqualTo(2_000_000);
+        long cachedWhileInUse = -1;
+        RunOnNewThread(() =>
+        {
+            using var again = torch.zeros(500_000);
+            cachedWhileInUse = torch.cpu.memory_cached();
+        });
+        cachedWhileInUse.Should().Be(0, "the third thread's request took the cached block");
+        torch.cpu.empty_cache();
+    }
+
+    private static void RunOnNewThread(Action work)
+    {
+        var thread = new Thread(() => work());
+        thread.Start();
+        thread.Join();
+    }
+
+    [Fact]
+    public void Empty_cache_returns_the_memory_and_a_zero_limit_turns_caching_off()
+    {
+        var defaultLimit = torch.cpu.get_cache_limit();
+        defaultLimit.Should().Be(2L << 30);
+        torch.cpu.empty_cache();
+        var before = ResidentBytes();
+        torch.ones(32_000_000).Dispose(); // 128 MB, touched
+        torch.cpu.memory_cached().Should().BeGreaterThanOrEqualTo(128_000_000);
+        ResidentBytes().Should().BeGreaterThan(before + 100_000_000, "the cache keeps the freed pages resident");
+        torch.cpu.empty_cache();
+        ResidentBytes().Should().BeLessThan(before + 28_000_000, "empty_cache gave the 128 MB back");
+
+        try
+        {
+            torch.cpu.set_cache_limit(0);
+            torch.zeros(1_000_000).Dispose();
+            torch.cpu.memory_cached().Should().Be(0);
+            FluentActions.Invoking(() => torch.cpu.set_cache_limit(-1)).Should().Throw<ArgumentOutOfRangeException>();
+        }
+        finally
+        {
+            torch.cpu.set_cache_limit(defaultLimit);
+        }
+    }
 }

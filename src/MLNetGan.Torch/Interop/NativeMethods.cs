@@ -27,6 +27,9 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_generator_new(ulong seed, out IntPtr generator);
     [DllImport(Library)] internal static extern int mng_generator_get_state(GeneratorHandle generator, out IntPtr state);
     [DllImport(Library)] internal static extern int mng_generator_set_state(GeneratorHandle generator, TensorHandle state);
+    [DllImport(Library)] internal static extern int mng_cpu_allocator_stats(out int caching, out long cachedBytes, out long limitBytes);
+    [DllImport(Library)] internal static extern int mng_cpu_empty_cache();
+    [DllImport(Library)] internal static extern int mng_cpu_set_cache_limit(long limitBytes);
 
     // Lifecycle and metadata.
     [DllImport(Library)] internal static extern int mng_tensor_from_data(void* data, long byteCount, int dtype, long* shape, int ndim, out IntPtr result);
