@@ -34,13 +34,13 @@ torch.manual_seed(1)
 started = time.perf_counter()
 if workload == "swissroll":
     data = swiss_roll()
-    g = mlp([2, 256, 256, 256, 2], lambda: nn.LeakyReLU(0.2), nn.Tanh())
-    d = mlp([2, 256, 256, 256, 1], lambda: nn.LeakyReLU(0.2), nn.Sigmoid())
+    g = mlp([2, 256, 256, 256, 2], lambda: nn.LeakyReLU(0.2, inplace=True), nn.Tanh())
+    d = mlp([2, 256, 256, 256, 1], lambda: nn.LeakyReLU(0.2, inplace=True), nn.Sigmoid())
     train_steps(data, g, d, 128, 2, 2e-4, 2e-4, (0.5, 0.999), (0.5, 0.999), "bce", steps=steps, precision=forward_precision)
 elif workload == "mnist-mlp":
     data = mnist_images(data_dir) / 255 * 2 - 1
-    g = mlp([64, 256, 256, 784], nn.ReLU, nn.Tanh())
-    d = mlp([784, 256, 256, 1], lambda: nn.LeakyReLU(0.2), nn.Sigmoid())
+    g = mlp([64, 256, 256, 784], lambda: nn.ReLU(inplace=True), nn.Tanh())
+    d = mlp([784, 256, 256, 1], lambda: nn.LeakyReLU(0.2, inplace=True), nn.Sigmoid())
     train_steps(data, g, d, 32, 64, 2e-4, 2e-4, (0.9, 0.999), (0.9, 0.999), "bce", steps=steps, precision=forward_precision)
 elif workload == "dcgan":
     data = mnist_images(data_dir) / 255 * 2 - 1

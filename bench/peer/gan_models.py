@@ -1,6 +1,7 @@
 """The peer's side of our benchmarks: data readers and the networks our trainers build by default, written
 with torch.nn the way a PyTorch user would, layer for layer as src/Microsoft.ML.Gan declares them (same
-order of layers, hence of PyTorch's default initialization draws). Used by bench/fit/gan_fit.py (speed)
+order of layers, hence of PyTorch's default initialization draws). Activations after a linear, convolution or
+batch-norm layer overwrite its output (inplace=True), as pytorch/examples' dcgan and our trainers do. Used by bench/fit/gan_fit.py (speed)
 and bench/quality/peer_quality.py (quality)."""
 import contextlib, gzip, math, os
 
@@ -38,14 +39,14 @@ def mlp(widths, activation, output=None):
 
 def conv_pair(latent, g_maps, d_maps, batch_norm_in_d):
     g = nn.Sequential(nn.Unflatten(1, (latent, 1, 1)),
-                      nn.ConvTranspose2d(latent, g_maps * 4, 7, 1, 0, bias=False), nn.BatchNorm2d(g_maps * 4), nn.ReLU(),
-                      nn.ConvTranspose2d(g_maps * 4, g_maps * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(g_maps * 2), nn.ReLU(),
+                      nn.ConvTranspose2d(latent, g_maps * 4, 7, 1, 0, bias=False), nn.BatchNorm2d(g_maps * 4), nn.ReLU(inplace=True),
+                      nn.ConvTranspose2d(g_maps * 4, g_maps * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(g_maps * 2), nn.ReLU(inplace=True),
                       nn.ConvTranspose2d(g_maps * 2, 1, 4, 2, 1, bias=False), nn.Tanh(), nn.Flatten())
-    d = [nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, d_maps, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),
+    d = [nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, d_maps, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
          nn.Conv2d(d_maps, d_maps * 2, 4, 2, 1, bias=False)]
     if batch_norm_in_d:
         d.append(nn.BatchNorm2d(d_maps * 2))
-    d += [nn.LeakyReLU(0.2), nn.Conv2d(d_maps * 2, 1, 7, 1, 0, bias=False), nn.Flatten()]
+    d += [nn.LeakyReLU(0.2, inplace=True), nn.Conv2d(d_maps * 2, 1, 7, 1, 0, bias=False), nn.Flatten()]
     return g, nn.Sequential(*d)
 
 

@@ -207,6 +207,8 @@ int mng_addcmul_(mng_tensor target, mng_tensor left, mng_tensor right, double va
 int mng_addcdiv_(mng_tensor target, mng_tensor left, mng_tensor right, double value);
 int mng_lerp_(mng_tensor target, mng_tensor end, double weight);
 int mng_clamp_(mng_tensor target, double min, double max);
+int mng_relu_(mng_tensor target);
+int mng_leaky_relu_(mng_tensor target, double negative_slope);
 int mng_uniform_(mng_tensor target, double low, double high, mng_generator generator);
 int mng_normal_(mng_tensor target, double mean, double std, mng_generator generator);
 int mng_kaiming_uniform_(mng_tensor target, double a, int mode, int nonlinearity);

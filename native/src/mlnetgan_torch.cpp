@@ -804,6 +804,17 @@ MNG_API int mng_clamp_(mng_tensor target, double min, double max) {
   return guarded([&] { ref(target, "target").clamp_(min, max); });
 }
 
+MNG_API int mng_relu_(mng_tensor target) {
+  return guarded([&] { ref(target, "target").relu_(); });
+}
+
+MNG_API int mng_leaky_relu_(mng_tensor target, double negative_slope) {
+  return guarded([&] {
+    auto x = ref(target, "target");  // a handle copy: the in-place op writes through to the same storage
+    at::leaky_relu_(x, negative_slope);
+  });
+}
+
 MNG_API int mng_uniform_(mng_tensor target, double low, double high, mng_generator generator) {
   return guarded([&] { ref(target, "target").uniform_(low, high, generator_ref(generator)); });
 }

@@ -268,6 +268,10 @@ public sealed unsafe partial class Tensor
     public Tensor lerp_(Tensor end, double weight) => InPlace(N.mng_lerp_(Handle, end.Handle, weight));
     /// <summary>Limits every element to [min, max] in place (WGAN weight clipping).</summary>
     public Tensor clamp_(double min, double max) => InPlace(N.mng_clamp_(Handle, min, max));
+    /// <summary>max(x, 0) in place. Autograd allows it after ops whose backward does not read their output (linear, convolution, batch norm).</summary>
+    public Tensor relu_() => InPlace(N.mng_relu_(Handle));
+    /// <summary>max(x, 0) + slope * min(x, 0) in place (the slope must be positive when gradients flow through it).</summary>
+    public Tensor leaky_relu_(double negativeSlope = 0.01) => InPlace(N.mng_leaky_relu_(Handle, negativeSlope));
     /// <summary>Fills with U(low, high) samples.</summary>
     public Tensor uniform_(double low = 0, double high = 1, Generator? generator = null) => InPlace(N.mng_uniform_(Handle, low, high, HandleOf(generator)));
     /// <summary>Fills with N(mean, std²) samples.</summary>

@@ -21,10 +21,10 @@ public static partial class torch
         public static BatchNorm2d BatchNorm2d(long numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true) => new(numFeatures, eps, momentum, affine);
         /// <summary>Dropout.</summary>
         public static Dropout Dropout(double p = 0.5) => new(p);
-        /// <summary>ReLU.</summary>
-        public static ReLU ReLU() => new();
-        /// <summary>Leaky ReLU.</summary>
-        public static LeakyReLU LeakyReLU(double negativeSlope = 0.01) => new(negativeSlope);
+        /// <summary>ReLU (overwriting its input when <paramref name="inplace"/>).</summary>
+        public static ReLU ReLU(bool inplace = false) => new(inplace);
+        /// <summary>Leaky ReLU (overwriting its input when <paramref name="inplace"/>).</summary>
+        public static LeakyReLU LeakyReLU(double negativeSlope = 0.01, bool inplace = false) => new(negativeSlope, inplace);
         /// <summary>Tanh.</summary>
         public static Tanh Tanh() => new();
         /// <summary>Sigmoid.</summary>

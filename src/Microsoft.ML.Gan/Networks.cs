@@ -160,7 +160,15 @@ public sealed record LayerSpec
         }
     }
 
-    internal Module<Tensor, Tensor> Build() => SpectralNorm && Kind is not ("Linear" or "Conv2d")
+    /// <summary>
+    /// Whether an activation may overwrite the output of <paramref name="previous"/> (as pytorch/examples' dcgan's
+    /// <c>ReLU(True)</c> does): the output is a fresh tensor that the layer's backward pass does not read. Saves one
+    /// activation's memory and a pass over fresh pages per layer; the values and gradients are the same.
+    /// </summary>
+    private static bool OverwritesSafely(LayerSpec? previous) =>
+        previous is { Kind: "Linear" or "Conv2d" or "ConvTranspose2d" or "BatchNorm1d" or "BatchNorm2d" };
+
+    internal Module<Tensor, Tensor> Build(LayerSpec? previous = null) => SpectralNorm && Kind is not ("Linear" or "Conv2d")
         ? throw new InvalidDataException($"Spectral normalization applies to Linear and Conv2d layers only, not {Kind}.")
         : Kind switch
     {
@@ -171,8 +179,8 @@ public sealed record LayerSpec
         "ConvTranspose2d" => new ConvTranspose2d(In, Out, Kernel, Stride, Padding, OutputPadding, hasBias: Bias),
         "BatchNorm1d" => new BatchNorm1d(In),
         "BatchNorm2d" => new BatchNorm2d(In),
-        "ReLU" => new ReLU(),
-        "LeakyReLU" => new LeakyReLU(Value),
+        "ReLU" => new ReLU(inplace: OverwritesSafely(previous)),
+        "LeakyReLU" => new LeakyReLU(Value, inplace: OverwritesSafely(previous) && Value > 0),
         "Tanh" => new Tanh(),
         "Sigmoid" => new Sigmoid(),
         "Dropout" => new Dropout(Value),
@@ -192,7 +200,7 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
     public Sequential Build()
     {
         if (Layers.Count == 0) throw new InvalidOperationException("A network needs at least one layer.");
-        return new Sequential(Layers.Select(l => l.Build()).ToArray());
+        return new Sequential(Layers.Select((l, i) => l.Build(i > 0 ? Layers[i - 1] : null)).ToArray());
     }
 
     /// <summary>Checks every layer read from a file; returns how many values the network's state dict holds.</summary>

@@ -112,4 +112,45 @@ public sealed class ModuleTests
         var act = () => linear.to(ScalarType.Int64);
         act.Should().Throw<ArgumentException>();
     }
+
+    [Fact]
+    public void In_place_activations_give_the_same_values_gradients_and_second_derivatives()
+    {
+        // Linear -> LeakyReLU -> Linear -> ReLU -> Linear, once out of place, once overwriting, same weights.
+        static Sequential Net(bool inplace) => new(new Linear(3, 8), new LeakyReLU(0.2, inplace), new Linear(8, 8), new ReLU(inplace), new Linear(8, 1));
+        using var generator = new Generator(11);
+        using var use = torch.use_generator(generator);
+        using var plain = Net(false);
+        using var overwriting = Net(true);
+        overwriting.load_state_dict(plain.state_dict().ToDictionary(p => p.Key, p => p.Value));
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(new long[] { 16, 3 }, generator: generator);
+
+        (Tensor Output, Tensor[] Gradients, Tensor PenaltyGradient) Run(Sequential net)
+        {
+            var input = x.clone().requires_grad_();
+            var output = net.forward(input);
+            // A gradient penalty's double backward goes through the activations' backward.
+            var inputGradient = torch.autograd.grad(new[] { output.sum() }, new[] { input }, createGraph: true)[0];
+            var penalty = inputGradient.pow(2).sum();
+            var parameters = net.parameters().ToArray();
+            var all = torch.autograd.grad(new[] { output.sum() + penalty }, parameters);
+            return (output, all, penalty);
+        }
+
+        var (a, ga, pa) = Run(plain);
+        var (b, gb, pb) = Run(overwriting);
+        b.data<float>().Should().Equal(a.data<float>());
+        pb.item<float>().Should().Be(pa.item<float>());
+        for (var i = 0; i < ga.Length; i++) gb[i].data<float>().Should().Equal(ga[i].data<float>(), $"parameter {i}'s gradient");
+    }
+
+    [Fact]
+    public void An_in_place_activation_on_a_leaf_that_needs_gradients_is_a_clear_error()
+    {
+        using var scope = torch.NewDisposeScope();
+        var leaf = torch.randn(4, 2).requires_grad_();
+        var act = () => new ReLU(inplace: true).forward(leaf);
+        act.Should().Throw<TorchException>().WithMessage("*leaf*in-place*");
+    }
 }

@@ -41,4 +41,30 @@ public sealed class NetworkTests
         var act = () => new NetworkSpec(new[] { new LayerSpec { Kind = "Shell" } }).Build();
         act.Should().Throw<InvalidDataException>().WithMessage("*Unknown layer kind 'Shell'*");
     }
+
+    [Fact]
+    public void Activations_overwrite_the_output_of_layers_whose_backward_does_not_read_it()
+    {
+        var spec = new NetworkSpec(new[]
+        {
+            LayerSpec.Linear(4, 8), LayerSpec.ReLU(), LayerSpec.Dropout(0.5), LayerSpec.LeakyReLU(0.2), LayerSpec.Linear(8, 8),
+            LayerSpec.BatchNorm1d(8), LayerSpec.LeakyReLU(0.2), LayerSpec.Tanh(), LayerSpec.ReLU(), LayerSpec.Linear(8, 1),
+        });
+        using var network = spec.Build();
+        var inPlace = Enumerable.Range(0, network.Count).Select(i => network[i] switch
+        {
+            MLNetGan.Torch.Modules.ReLU r => (bool?)r.InPlace,
+            MLNetGan.Torch.Modules.LeakyReLU l => l.InPlace,
+            _ => null,
+        }).ToArray();
+        // After Linear and BatchNorm: in place. After Dropout (which returns its input in evaluation mode) and Tanh (whose backward reads its output): not.
+        inPlace.Should().Equal(null, true, null, false, null, null, true, null, false, null);
+
+        using var scope = torch.NewDisposeScope();
+        var input = torch.randn(5, 4);
+        var copy = input.clone();
+        network.eval();
+        network.forward(input);
+        input.data<float>().Should().Equal(copy.data<float>(), "the caller's input is never overwritten");
+    }
 }

@@ -197,6 +197,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_addcdiv_(TensorHandle target, TensorHandle left, TensorHandle right, double value);
     [DllImport(Library)] internal static extern int mng_lerp_(TensorHandle target, TensorHandle end, double weight);
     [DllImport(Library)] internal static extern int mng_clamp_(TensorHandle target, double min, double max);
+    [DllImport(Library)] internal static extern int mng_relu_(TensorHandle target);
+    [DllImport(Library)] internal static extern int mng_leaky_relu_(TensorHandle target, double negativeSlope);
     [DllImport(Library)] internal static extern int mng_uniform_(TensorHandle target, double low, double high, GeneratorHandle generator);
     [DllImport(Library)] internal static extern int mng_normal_(TensorHandle target, double mean, double std, GeneratorHandle generator);
     [DllImport(Library)] internal static extern int mng_kaiming_uniform_(TensorHandle target, double a, int mode, int nonlinearity);

@@ -5,21 +5,28 @@ namespace MLNetGan.Torch.Modules;
 /// <summary>max(x, 0).</summary>
 public sealed class ReLU : Module<Tensor, Tensor>
 {
-    /// <summary>Creates the layer.</summary>
-    public ReLU() : base(nameof(ReLU)) { }
+    /// <summary>
+    /// Creates the layer. With <paramref name="inplace"/> it overwrites its input and returns it, as PyTorch's
+    /// <c>nn.ReLU(inplace=True)</c>: one activation less in memory, valid after a layer whose backward does not read its output.
+    /// </summary>
+    public ReLU(bool inplace = false) : base(nameof(ReLU)) => InPlace = inplace;
+    /// <summary>Whether the layer overwrites its input.</summary>
+    public bool InPlace { get; }
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => input.relu();
+    public override Tensor forward(Tensor input) => InPlace ? input.relu_() : input.relu();
 }
 
 /// <summary>max(x, 0) + slope * min(x, 0).</summary>
 public sealed class LeakyReLU : Module<Tensor, Tensor>
 {
-    /// <summary>Creates the layer with PyTorch's default slope 0.01.</summary>
-    public LeakyReLU(double negativeSlope = 0.01) : base(nameof(LeakyReLU)) => NegativeSlope = negativeSlope;
+    /// <summary>Creates the layer with PyTorch's default slope 0.01; <paramref name="inplace"/> as <see cref="ReLU"/>'s.</summary>
+    public LeakyReLU(double negativeSlope = 0.01, bool inplace = false) : base(nameof(LeakyReLU)) => (NegativeSlope, InPlace) = (negativeSlope, inplace);
     /// <summary>The slope for negative inputs.</summary>
     public double NegativeSlope { get; }
+    /// <summary>Whether the layer overwrites its input.</summary>
+    public bool InPlace { get; }
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => input.leaky_relu(NegativeSlope);
+    public override Tensor forward(Tensor input) => InPlace ? input.leaky_relu_(NegativeSlope) : input.leaky_relu(NegativeSlope);
 }
 
 /// <summary>Hyperbolic tangent.</summary>
