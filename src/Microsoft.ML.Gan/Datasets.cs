@@ -82,45 +82,25 @@ public sealed class GanDatasets
 /// <summary>Loads MNIST-format IDX files (gzip or not).</summary>
 public static class MnistIdxCatalog
 {
-    private sealed class Digit
-    {
-        public float[] Features { get; set; } = Array.Empty<float>();
-        public uint Label { get; set; }
-    }
+    private const int ImagesHeaderBytes = 16; // magic, count, rows, columns
 
     /// <summary>
     /// Images and labels as a view: "Features" (Single vector of channels x height x width, values in [0, 1])
-    /// and "Label" (key of 10, value label + 1, with key values "0".."9").
+    /// and "Label" (key of 10, value label + 1, with key values "0".."9"). The view keeps the file's bytes (one per pixel)
+    /// and converts a row to floats when a cursor reads it.
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not an IDX file of the expected kind, or the two files disagree; the message says which.</exception>
     public static IDataView LoadFromMnistIdx(this DataOperationsCatalog catalog, string imagesPath, string? labelsPath = null)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(imagesPath);
-        var (count, rows, columns, pixels) = ReadImages(imagesPath);
+        var (count, rows, columns, file) = ReadImages(imagesPath);
         var labels = labelsPath is null ? null : ReadLabels(labelsPath);
         if (labels is not null && labels.Length != count)
         {
             throw new InvalidDataException($"'{imagesPath}' holds {count} images but '{labelsPath}' holds {labels.Length} labels.");
         }
-        var size = rows * columns;
-        var digits = new List<Digit>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var features = new float[size];
-            for (var p = 0; p < size; p++) features[p] = pixels[(long)i * size + p] / 255f;
-            digits.Add(new Digit { Features = features, Label = labels is null ? 0 : (uint)labels[i] + 1 });
-        }
-        var definition = SchemaDefinition.Create(typeof(Digit), SchemaDefinition.Direction.Read);
-        definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 1, rows, columns);
-        if (labels is null) definition.Remove(definition["Label"]);
-        else
-        {
-            // Key values "0".."9", as ML.NET's MapValueToKey gives, so labels read as the digits they name.
-            definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 10);
-            var names = new VBuffer<ReadOnlyMemory<char>>(10, Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory()).ToArray());
-            definition["Label"].AddAnnotation(AnnotationUtils.Kinds.KeyValues, names, new VectorDataViewType(TextDataViewType.Instance, 10));
-        }
-        return catalog.LoadFromEnumerable(digits, definition);
+        return new IdxImagesView(file, ImagesHeaderBytes, labels, count, rows, columns);
     }
 
     private static byte[] ReadAll(string path)
@@ -150,7 +130,7 @@ public static class MnistIdxCatalog
         return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(offset));
     }
 
-    private static (int Count, int Rows, int Columns, byte[] Pixels) ReadImages(string path)
+    private static (int Count, int Rows, int Columns, byte[] File) ReadImages(string path)
     {
         var data = ReadAll(path);
         var magic = BigEndian(data, 0, path);
@@ -159,9 +139,9 @@ public static class MnistIdxCatalog
         var rows = BigEndian(data, 8, path);
         var columns = BigEndian(data, 12, path);
         if (count <= 0 || rows <= 0 || columns <= 0 || rows > 4096 || columns > 4096) throw new InvalidDataException($"'{path}' declares an invalid size ({count} x {rows} x {columns}).");
-        var expected = 16L + (long)count * rows * columns;
+        var expected = ImagesHeaderBytes + (long)count * rows * columns;
         if (data.Length != expected) throw new InvalidDataException($"'{path}' holds {data.Length} bytes but its header declares {expected}.");
-        return (count, rows, columns, data[16..]);
+        return (count, rows, columns, data);
     }
 
     private static byte[] ReadLabels(string path)

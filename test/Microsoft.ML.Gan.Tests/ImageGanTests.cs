@@ -32,6 +32,20 @@ public sealed class ImageGanTests
                     n++;
                 }
                 n.Should().Be(12);
+
+                // Values are the file's bytes / 255, read again identically on a second pass; labels carry key values "0".."9".
+                var raw = TestData.Decompress(images, gzip)[16..];
+                using var again = view.GetRowCursor(new[] { view.Schema["Features"] });
+                var secondFeatures = again.GetGetter<VBuffer<float>>(view.Schema["Features"]);
+                again.MoveNext().Should().BeTrue();
+                again.MoveNext().Should().BeTrue();
+                secondFeatures(ref pixels);
+                pixels.DenseValues().Should().Equal(raw.Skip(784).Take(784).Select(b => b / 255f));
+                FluentActions.Invoking(() => again.GetGetter<uint>(column)).Should().Throw<InvalidOperationException>().WithMessage("*Label*not requested*");
+                VBuffer<ReadOnlyMemory<char>> names = default;
+                column.Annotations.GetValue(AnnotationUtils.Kinds.KeyValues, ref names);
+                names.DenseValues().Select(m => m.ToString()).Should().Equal("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+                view.GetRowCount().Should().Be(12);
             }
         }
         finally

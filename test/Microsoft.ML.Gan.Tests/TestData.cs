@@ -26,6 +26,16 @@ internal static class TestData
         return (images, labelsPath);
     }
 
+    /// <summary>The bytes of a file <see cref="Write"/> wrote, unzipped when it is gzip.</summary>
+    public static byte[] Decompress(string path, bool gzip)
+    {
+        if (!gzip) return File.ReadAllBytes(path);
+        using var input = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
     public static byte[] Header(params int[] values) => values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
 
     public static void Write(string path, byte[] bytes, bool gzip)
