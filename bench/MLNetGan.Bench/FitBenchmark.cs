@@ -36,6 +36,7 @@ internal static class FitBenchmark
         _ = MLNetGan.Torch.torch.get_num_threads();
         var libraryLoadSeconds = loadClock.Elapsed.TotalSeconds;
         var residentBeforeFit = ResidentMegabytes("VmRSS:");
+        var managedBeforeFit = GC.GetTotalAllocatedBytes(precise: true);
 
         var clock = Stopwatch.StartNew();
         switch (workload)
@@ -89,11 +90,13 @@ internal static class FitBenchmark
                 return 2;
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        var managedAllocated = GC.GetTotalAllocatedBytes(precise: true) - managedBeforeFit;
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             impl = "mlnetgan", workload, steps, seconds = Math.Round(seconds, 3), steps_per_s = Math.Round(steps / seconds, 3),
             peak_rss_mb = Math.Round(ResidentMegabytes("VmHWM:"), 1), rss_before_fit_mb = Math.Round(residentBeforeFit, 1),
-            managed_committed_mb = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6, 1), managed_peak_heap_mb = Math.Round(GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1e6, 1), threads = MLNetGan.Torch.torch.get_num_threads(),
+            managed_committed_mb = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6, 1), managed_peak_heap_mb = Math.Round(GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1e6, 1),
+            managed_allocated_mb = Math.Round(managedAllocated / 1e6, 2), gen0_collections = GC.CollectionCount(0), threads = MLNetGan.Torch.torch.get_num_threads(),
             data_read_seconds = Math.Round(readSeconds, 4), library_load_seconds = Math.Round(libraryLoadSeconds, 3),
             blas_kernels = MLNetGan.Torch.torch.backends.cpu.blas_kernels,
             rank = Environment.GetEnvironmentVariable("RANK") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 0,
