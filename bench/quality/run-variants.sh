@@ -3,6 +3,7 @@
 # options, scored with the project's metrics, then the medians per variant.
 # Usage: bench/quality/run-variants.sh WORKLOAD SEEDS VARIANTS...   (data: MLNETGAN_MNIST, default ../shared/data/mnist)
 #   WORKLOAD: swissroll (the seed-003 preset) | mnist-mlp (seed 004's GAN, 30 epochs of t10k) | dcgan (DcganOptions defaults, 5 epochs of t10k)
+#             | mnist-mlp-recipe (GanRecipes.MnistMlp: WGAN-GP, 100 epochs of t10k)
 #             | ring, grid (issue 8 mixtures: VanillaGanOptions defaults, 50 epochs of 10,000 points)
 #   VARIANTS: baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...] (any option, enums by name)
 # Examples (docs/quality.md): run-variants.sh dcgan 3 baseline bfloat16 average=0.999

@@ -83,6 +83,40 @@ public sealed class ImageGanTests
     }
 
     [Fact]
+    public void The_mnist_mlp_recipe_is_wgan_gp_on_the_lecture_networks_and_trains_on_digits()
+    {
+        var recipe = GanRecipes.MnistMlp();
+        (recipe.Loss, recipe.GradientPenaltyWeight, recipe.DiscriminatorStepsPerGeneratorStep).Should().Be((GanLoss.Wasserstein, 10.0, 5));
+        (recipe.LatentDimension, recipe.BatchSize, recipe.Epochs).Should().Be((64, 32, 100));
+        recipe.HiddenLayers.Should().Equal(256, 256);
+        GanRecipes.MnistMlp().Should().NotBeSameAs(recipe, "each call returns options of its own to adjust");
+
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-recipe-");
+        try
+        {
+            var (images, labels) = TestData.WriteIdx(folder.FullName, 64, gzip: false);
+            var ml = new MLContext(seed: 1);
+            recipe.Epochs = 2;
+            recipe.Threads = 1;
+            using var model = ml.Gan().Trainers.Vanilla(recipe).Fit(ml.Data.LoadFromMnistIdx(images, labels));
+            model.History.Should().HaveCount(2);
+            model.History.Should().OnlyContain(h => double.IsFinite(h.DiscriminatorLoss) && double.IsFinite(h.GeneratorLoss));
+            var rows = model.Generate(8, seed: 3);
+            var pixels = ml.Data.CreateEnumerable<GeneratedImage>(rows, reuseRowObject: false).SelectMany(r => r.Features).ToArray();
+            pixels.Should().HaveCount(8 * 784).And.OnlyContain(v => v >= -1e-5f && v <= 1 + 1e-5f, "rows come back in the data's [0, 1] range");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed class GeneratedImage
+    {
+        public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    [Fact]
     public void Dcgan_pipeline_fits_writes_an_image_grid_and_round_trips_as_a_chain()
     {
         var folder = Directory.CreateTempSubdirectory("mlnetgan-dcgan-");
