@@ -130,6 +130,6 @@ internal static class QualityPeer
     private static void Report(string impl, string workload, int seed, double seconds, Dictionary<string, double> scores)
     {
         scores["seconds"] = Math.Round(seconds, 1);
-        Console.WriteLine(JsonSerializer.Serialize(new { impl, workload, seed, scores }));
+        Console.WriteLine(JsonSerializer.Serialize(new { impl, workload, seed, scores }, ScoreJson.Options));
     }
 }

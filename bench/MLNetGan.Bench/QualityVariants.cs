@@ -30,18 +30,21 @@ internal static class QualityVariants
                 var clock = Stopwatch.StartNew();
                 var scores = workload switch
                 {
-                    "swissroll" => SwissRoll(ml, seed, variant),
+                    "swissroll" => SwissRoll(ml, seed, variant, GanPresets.SwissRollHomework()),
+                    // GanRecipes.Points: the best option set measured for 2-D points (docs/quality.md).
+                    "swissroll-recipe" => SwissRoll(ml, seed, variant, GanRecipes.Points()),
                     "mnist-mlp" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(Mlp(), seed, variant))),
                     // The trainer's own MLP networks (so network options such as MinibatchDiscrimination apply) at the lecture's sizes and budget.
                     "mnist-mlp-defaults" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(new VanillaGanOptions { Epochs = 30, BatchSize = 32, LatentDimension = 64 }, seed, variant))),
                     // GanRecipes.MnistMlp: the same networks as WGAN-GP, the best MLP option set measured (docs/quality.md).
                     "mnist-mlp-recipe" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(GanRecipes.MnistMlp(), seed, variant))),
                     "dcgan" => Digits(ml, digits, classifier, ml.Gan().Trainers.Dcgan(Configure(new DcganOptions { Epochs = 5 }, seed, variant))),
-                    "ring" or "grid" => Mixture(ml, MixtureData(ml, workload, seed), seed, variant),
-                    _ => throw new ArgumentException($"unknown workload '{workload}' (swissroll | mnist-mlp | mnist-mlp-defaults | mnist-mlp-recipe | dcgan | ring | grid)"),
+                    "ring" or "grid" => Mixture(ml, MixtureData(ml, workload, seed), seed, variant, new VanillaGanOptions { Epochs = 50 }),
+                    "ring-recipe" or "grid-recipe" => Mixture(ml, MixtureData(ml, workload[..^"-recipe".Length], seed), seed, variant, GanRecipes.Points()),
+                    _ => throw new ArgumentException($"unknown workload '{workload}' (swissroll | swissroll-recipe | mnist-mlp | mnist-mlp-defaults | mnist-mlp-recipe | dcgan | ring | ring-recipe | grid | grid-recipe)"),
                 };
                 scores["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
-                Console.WriteLine(JsonSerializer.Serialize(new { workload, seed, variant, scores }));
+                Console.WriteLine(JsonSerializer.Serialize(new { workload, seed, variant, scores }, ScoreJson.Options));
             }
         }
         return 0;
@@ -66,9 +69,14 @@ internal static class QualityVariants
             switch (setting.Split('='))
             {
                 case ["bfloat16"]: options.Precision = GanPrecision.BFloat16; break;
-                case ["pacgan-networks"]: // PacGAN's 2-D networks (maxout D approximated by LeakyReLU): G 4x400 ReLU + BatchNorm, D 3x200
-                    options.Generator = PacGanGenerator(options.LatentDimension, 2);
+                // PacGAN's 2-D networks (its maxout D approximated by LeakyReLU): G 4x400 ReLU + BatchNorm, D 3x200;
+                // pacgan-networks ends G with tanh (the trainer's scaled range), pacgan-linear with PacGAN's linear output.
+                case [var networks and ("pacgan-networks" or "pacgan-linear" or "pacgan-linear-nobn")]:
+                    options.Generator = PacGanGenerator(options.LatentDimension, 2, tanh: networks == "pacgan-networks", batchNorm: networks != "pacgan-linear-nobn");
                     options.Discriminator = NetworkSpec.Mlp(new long[] { 2 * options.Packing, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2));
+                    break;
+                case ["maxout-discriminator"]: // PacGAN's own D: three maxout layers of 200 units x 5 pieces (set Packing first)
+                    options.Discriminator = PacGanMaxoutDiscriminator(2 * options.Packing);
                     break;
                 case ["average", var decay]: options.GeneratorAverageDecay = double.Parse(decay, CultureInfo.InvariantCulture); break;
                 case [var name, var value]: Set(options, name, value); break;
@@ -78,17 +86,31 @@ internal static class QualityVariants
         return options;
     }
 
-    private static NetworkSpec PacGanGenerator(int latent, int features)
+    private static NetworkSpec PacGanMaxoutDiscriminator(long inputs)
+    {
+        var layers = new List<LayerSpec>();
+        for (var i = 0; i < 3; i++)
+        {
+            layers.Add(LayerSpec.Linear(i == 0 ? inputs : 200, 200 * 5));
+            layers.Add(LayerSpec.Maxout(5));
+        }
+        layers.Add(LayerSpec.Linear(200, 1));
+        return new NetworkSpec(layers);
+    }
+
+    private static NetworkSpec PacGanGenerator(int latent, int features, bool tanh, bool batchNorm)
     {
         var layers = new List<LayerSpec>();
         long width = latent;
         for (var i = 0; i < 4; i++)
         {
-            layers.AddRange(new[] { LayerSpec.Linear(width, 400), LayerSpec.BatchNorm1d(400), LayerSpec.ReLU() });
+            layers.Add(LayerSpec.Linear(width, 400));
+            if (batchNorm) layers.Add(LayerSpec.BatchNorm1d(400));
+            layers.Add(LayerSpec.ReLU());
             width = 400;
         }
         layers.Add(LayerSpec.Linear(width, features));
-        layers.Add(LayerSpec.Tanh());
+        if (tanh) layers.Add(LayerSpec.Tanh());
         return new NetworkSpec(layers);
     }
 
@@ -102,18 +124,19 @@ internal static class QualityVariants
         property.SetValue(options, parsed);
     }
 
-    private static Dictionary<string, double> SwissRoll(MLContext ml, int seed, string variant)
+    private static Dictionary<string, double> SwissRoll(MLContext ml, int seed, string variant, VanillaGanOptions options)
     {
         var data = SwissRollData(ml, seed);
-        using var model = ml.Gan().Trainers.Vanilla(Configure(GanPresets.SwissRollHomework(), seed, variant)).Fit(data);
+        using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
         return SwissRollScores(data, model.Generate(2000, seed: 7), ml.Gan().Evaluate(model, data));
     }
 
-    // The mixtures of issue 8 (VEEGAN/PacGAN protocol): VanillaGanOptions defaults, 50 epochs of 10,000 points.
-    private static Dictionary<string, double> Mixture(MLContext ml, (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) mixture, int seed, string variant)
+    // The mixtures of issue 8 (VEEGAN/PacGAN protocol), 10,000 points: VanillaGanOptions defaults at 50 epochs, or a recipe.
+    private static Dictionary<string, double> Mixture(MLContext ml, (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) mixture, int seed, string variant,
+                                                      VanillaGanOptions options)
     {
         var (data, modes, standardDeviation) = mixture;
-        using var model = ml.Gan().Trainers.Vanilla(Configure(new VanillaGanOptions { Epochs = 50 }, seed, variant)).Fit(data);
+        using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
         return MixtureScores(ml.Gan().Evaluate(model, data, MixtureEvaluation(modes, standardDeviation)));
     }
 

@@ -28,4 +28,39 @@ public static class GanRecipes
         GeneratorBeta2 = 0.9,
         DiscriminatorBeta2 = 0.9,
     };
+    /// <summary>
+    /// A fully connected GAN for low-dimensional points (2-D mixtures of Gaussians, the Swiss roll): PacGAN's networks
+    /// (Lin et al. 2018; a generator of four 400-wide ReLU layers with batch normalization and a linear output, a
+    /// discriminator of three 200-wide LeakyReLU(0.2) layers), latent 2, batch 100, Adam(1e-4, 0.5, 0.999) for both, 400
+    /// epochs, and both learning rates falling linearly to zero over the second half
+    /// (<see cref="GanTrainerOptions.LearningRateDecayStart"/> = 0.5), which is what lets samples settle on thin modes.
+    /// Measured (docs/quality.md): the 8-mode ring with deviation 0.01 covered with about 96 % of samples within 3
+    /// deviations of a mode, and 98.5 % of Swiss-roll samples within 0.05 of the roll, where the default
+    /// <see cref="VanillaGanOptions"/> reach about 35 % and 97 %.
+    /// </summary>
+    /// <param name="features">Values per point (the feature column's width).</param>
+    public static VanillaGanOptions Points(int features = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        const int latent = 2;
+        var generator = new List<LayerSpec>();
+        long width = latent;
+        for (var i = 0; i < 4; i++)
+        {
+            generator.AddRange(new[] { LayerSpec.Linear(width, 400), LayerSpec.BatchNorm1d(400), LayerSpec.ReLU() });
+            width = 400;
+        }
+        generator.Add(LayerSpec.Linear(width, features)); // linear: points at the edge of the scaled range stay reachable
+        return new VanillaGanOptions
+        {
+            LatentDimension = latent,
+            BatchSize = 100,
+            Epochs = 400,
+            GeneratorLearningRate = 1e-4,
+            DiscriminatorLearningRate = 1e-4,
+            LearningRateDecayStart = 0.5,
+            Generator = new NetworkSpec(generator),
+            Discriminator = NetworkSpec.Mlp(new long[] { features, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2)),
+        };
+    }
 }

@@ -148,6 +148,7 @@ internal static class GanValidation
         Require(o.LatentDimension >= 1, nameof(o.LatentDimension), "must be at least 1", o.LatentDimension);
         Require(o.GeneratorLearningRate > 0, nameof(o.GeneratorLearningRate), "must be positive", o.GeneratorLearningRate);
         Require(o.DiscriminatorLearningRate > 0, nameof(o.DiscriminatorLearningRate), "must be positive", o.DiscriminatorLearningRate);
+        Require(o.LearningRateDecayStart is >= 0 and <= 1, nameof(o.LearningRateDecayStart), "must be a fraction of the run in [0, 1] (1 keeps the learning rates constant)", o.LearningRateDecayStart);
         Require(o.GeneratorBeta1 is >= 0 and < 1, nameof(o.GeneratorBeta1), "must be in [0, 1)", o.GeneratorBeta1);
         Require(o.GeneratorBeta2 is >= 0 and < 1, nameof(o.GeneratorBeta2), "must be in [0, 1)", o.GeneratorBeta2);
         Require(o.DiscriminatorBeta1 is >= 0 and < 1, nameof(o.DiscriminatorBeta1), "must be in [0, 1)", o.DiscriminatorBeta1);

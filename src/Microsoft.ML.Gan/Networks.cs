@@ -10,13 +10,13 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 public sealed record LayerSpec
 {
-    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination, TableOutput.</summary>
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Maxout, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination, TableOutput.</summary>
     public string Kind { get; init; } = "";
     /// <summary>Input features or channels.</summary>
     public long In { get; init; }
     /// <summary>Output features or channels (MinibatchDiscrimination: kernels, the features it appends).</summary>
     public long Out { get; init; }
-    /// <summary>Kernel size (convolutions), or values per kernel (MinibatchDiscrimination).</summary>
+    /// <summary>Kernel size (convolutions), values per kernel (MinibatchDiscrimination), or pieces per output (Maxout).</summary>
     public long Kernel { get; init; }
     /// <summary>Stride (convolutions).</summary>
     public long Stride { get; init; } = 1;
@@ -61,6 +61,12 @@ public sealed record LayerSpec
     public static LayerSpec ReLU() => new() { Kind = "ReLU" };
     /// <summary>Leaky ReLU (PyTorch's default slope 0.01).</summary>
     public static LayerSpec LeakyReLU(double slope = 0.01) => new() { Kind = "LeakyReLU", Value = slope };
+    /// <summary>
+    /// Maxout (Goodfellow et al. 2013) over rows: each output is the largest of <paramref name="pieces"/> consecutive
+    /// inputs, so a Linear layer of <c>out * pieces</c> features followed by <c>Maxout(pieces)</c> is a maxout layer of
+    /// <c>out</c> units, as VEEGAN's and PacGAN's mixture discriminators use (5 pieces). No weights.
+    /// </summary>
+    public static LayerSpec Maxout(long pieces) => new() { Kind = "Maxout", Kernel = pieces };
     /// <summary>Tanh.</summary>
     public static LayerSpec Tanh() => new() { Kind = "Tanh" };
     /// <summary>Sigmoid.</summary>
@@ -145,6 +151,9 @@ public sealed record LayerSpec
                 case "MinibatchDiscrimination":
                     Require(In > 0 && Out > 0 && Kernel > 0, $"MinibatchDiscrimination sizes (in {In}, kernels {Out}, values per kernel {Kernel}) must be positive.");
                     return checked(In * Out * Kernel);
+                case "Maxout":
+                    Require(Kernel is > 0 and <= 1 << 16, $"Maxout pieces {Kernel} must lie in [1, 65536].");
+                    return 0;
                 case "MinibatchStdDev":
                     Require(Group >= 0, $"MinibatchStdDev group size {Group} must be 0 (whole batch) or positive.");
                     return 0;
@@ -186,6 +195,7 @@ public sealed record LayerSpec
         "Dropout" => new Dropout(Value),
         "Flatten" => new Flatten(),
         "Unflatten" => new Unflatten(1, Shape ?? throw new InvalidDataException("Unflatten layer without a shape.")),
+        "Maxout" => new MaxoutLayer(Kernel),
         "MinibatchStdDev" => new MinibatchStdDevLayer(Group),
         "MinibatchDiscrimination" => new MinibatchDiscriminationLayer(In, Out, Kernel),
         "TableOutput" => new TableOutputLayer(Segments ?? throw new InvalidDataException("TableOutput layer without segments.")),

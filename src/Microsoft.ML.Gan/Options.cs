@@ -183,6 +183,13 @@ public class GanTrainerOptions : NetworkTrainerOptions
     public double GeneratorLearningRate { get; set; } = 2e-4;
     /// <summary>Discriminator learning rate.</summary>
     public double DiscriminatorLearningRate { get; set; } = 2e-4;
+    /// <summary>
+    /// Where both learning rates begin to fall: after this fraction of the planned generator steps they decrease
+    /// linearly, reaching zero at the end of the run (the schedule of CycleGAN and pix2pix). The samples of a GAN
+    /// trained at a constant rate jitter with its last steps; a shrinking step lets them settle. 1 (the default)
+    /// keeps the rates constant; 0.5 decays over the second half.
+    /// </summary>
+    public double LearningRateDecayStart { get; set; } = 1;
     /// <summary>Adam beta1 of the generator.</summary>
     public double GeneratorBeta1 { get; set; } = 0.5;
     /// <summary>Adam beta2 of the generator.</summary>

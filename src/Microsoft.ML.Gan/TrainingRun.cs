@@ -159,6 +159,29 @@ internal sealed class TrainingRun : IDisposable
         return checkpoint.Epoch;
     }
 
+    /// <summary>
+    /// Sets both learning rates for the coming step from <see cref="GanTrainerOptions.LearningRateDecayStart"/>: full until
+    /// that fraction of the planned generator steps, then falling linearly towards zero at the last one (on top of any
+    /// roll-back's reduction). It depends only on the step count, so a resumed run follows the same schedule.
+    /// </summary>
+    private void ScheduleLearningRates()
+    {
+        var factor = LearningRateDecayFactor(options.LearningRateDecayStart, generatorSteps, plannedGeneratorSteps);
+        generatorOptimizer.LearningRate = options.GeneratorLearningRate * learningRateScale * factor;
+        discriminatorOptimizer.LearningRate = options.DiscriminatorLearningRate * learningRateScale * factor;
+    }
+
+    /// <summary>
+    /// The learning rates' multiplier before generator step <paramref name="step"/> (0-based) of <paramref name="plannedSteps"/>:
+    /// 1 until <paramref name="decayStart"/> of the run, then (planned - step) / (planned - start), so the last step runs
+    /// at 1 / (steps in the decay) of the full rate and none at zero.
+    /// </summary>
+    internal static double LearningRateDecayFactor(double decayStart, long step, long plannedSteps)
+    {
+        var decayFrom = decayStart * plannedSteps;
+        return step < decayFrom ? 1 : Math.Max(0, plannedSteps - step) / Math.Max(1, plannedSteps - decayFrom);
+    }
+
     private Optimizer MakeOptimizer(Module network, double lr, double beta1, double beta2, double weightDecay) => options.Optimizer switch
     {
         GanOptimizer.RMSprop => new RMSprop(network.parameters(), lr, weightDecay: weightDecay),
@@ -202,6 +225,7 @@ internal sealed class TrainingRun : IDisposable
                 // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
                 var batchLabels = labels?.index_select(0, rows);
                 var generatorTurn = (discriminatorSteps + 1) % k == 0;
+                if (options.LearningRateDecayStart < 1) ScheduleLearningRates();
 
                 // One generated batch per step; it keeps its graph only when G will learn from it.
                 var noise = Conditioned(Mine(LatentNoise.Sample(options.Noise, globalBatch, options.LatentDimension, random, device)), batchLabels);

@@ -67,4 +67,28 @@ public sealed class NetworkTests
         network.forward(input);
         input.data<float>().Should().Equal(copy.data<float>(), "the caller's input is never overwritten");
     }
+    [Fact]
+    public void Maxout_keeps_the_largest_of_each_group_of_pieces_and_passes_the_gradient_to_it()
+    {
+        using var maxout = new NetworkSpec(new[] { LayerSpec.Maxout(3) }).Build();
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(new float[] { 1, 5, 2, -1, -3, -2, 0, 9, 9, 4, 8, 7 }, 2, 6).requires_grad_();
+        var y = maxout.forward(x);
+        y.shape.Should().Equal(2, 2);
+        y.data<float>().ToArray().Should().Equal(5, -1, 9, 8);
+        y.sum().backward();
+        // One unit of gradient per output, to the winning input (the first of a tie, as torch.max picks).
+        x.grad!.data<float>().ToArray().Should().Equal(0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0);
+    }
+
+    [Fact]
+    public void Maxout_names_a_width_that_its_pieces_do_not_divide_and_a_file_with_bad_pieces()
+    {
+        using var maxout = new NetworkSpec(new[] { LayerSpec.Maxout(5) }).Build();
+        using var scope = torch.NewDisposeScope();
+        var act = () => maxout.forward(torch.zeros(2, 12));
+        act.Should().Throw<ArgumentException>().WithMessage("*5 pieces*[2, 12]*");
+        var bad = () => new NetworkSpec(new[] { LayerSpec.Maxout(0) }).CheckedStateSize();
+        bad.Should().Throw<InvalidDataException>().WithMessage("*Maxout pieces 0*");
+    }
 }

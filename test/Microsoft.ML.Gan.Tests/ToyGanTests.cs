@@ -38,4 +38,27 @@ public sealed class ToyGanTests
         ToyMetrics.SwissRollPrecision(generated).Should().BeGreaterThanOrEqualTo(0.9);
         ToyMetrics.Coverage(real, generated).Should().BeGreaterThanOrEqualTo(0.9);
     }
+    [Fact]
+    public void The_points_recipe_puts_a_small_ring_s_samples_on_its_modes()
+    {
+        var recipe = GanRecipes.Points();
+        (recipe.LatentDimension, recipe.BatchSize, recipe.Epochs, recipe.LearningRateDecayStart).Should().Be((2, 100, 400, 0.5));
+        recipe.Generator!.Layers[^1].Should().Be(LayerSpec.Linear(400, 2), "the generator's output is linear");
+        recipe.Discriminator!.Layers[0].In.Should().Be(2);
+        GanRecipes.Points(3).Generator!.Layers[^1].Out.Should().Be(3);
+        GanRecipes.Points(3).Discriminator!.Layers[0].In.Should().Be(3);
+        var act = () => GanRecipes.Points(0);
+        act.Should().Throw<ArgumentOutOfRangeException>();
+
+        // A budget test-sized: 4 modes of deviation 0.05, 60 epochs of 2,000 points (1,200 steps, the second half decaying).
+        var ml = new MLContext(seed: 1);
+        var data = ml.Gan().Datasets.GaussianRing(2000, seed: 2, modes: 4, standardDeviation: 0.05);
+        recipe.Epochs = 60;
+        recipe.Seed = 3;
+        recipe.Threads = 1;
+        using var model = ml.Gan().Trainers.Vanilla(recipe).Fit(data);
+        var metrics = ml.Gan().Evaluate(model, data, new GanEvaluationOptions { Modes = GanDatasets.GaussianRingModes(4), ModeStandardDeviation = 0.05 });
+        metrics.Modes!.Covered.Should().Be(4);
+        metrics.Modes.HighQuality.Should().BeGreaterThan(0.8, "most samples lie within 3 deviations of a mode");
+    }
 }
