@@ -128,6 +128,7 @@ internal static class QualityVariants
     {
         var data = SwissRollData(ml, seed);
         using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
+        DrawIfAsked(data, model, "swissroll", seed, variant);
         return SwissRollScores(data, model.Generate(2000, seed: 7), ml.Gan().Evaluate(model, data));
     }
 
@@ -137,7 +138,19 @@ internal static class QualityVariants
     {
         var (data, modes, standardDeviation) = mixture;
         using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
+        DrawIfAsked(data, model, modes.Count == 8 ? "ring" : "grid", seed, variant);
         return MixtureScores(ml.Gan().Evaluate(model, data, MixtureEvaluation(modes, standardDeviation)));
+    }
+
+    // With MLNETGAN_QUALITY_PLOTS=FOLDER, each 2-D run also draws 2,000 generated points (red) over 2,000 real ones (grey).
+    private static void DrawIfAsked(IDataView data, GanGenerator model, string workload, int seed, string variant)
+    {
+        if (Environment.GetEnvironmentVariable("MLNETGAN_QUALITY_PLOTS") is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        var name = new string(variant.Select(c => char.IsAsciiLetterOrDigit(c) || c is '=' or '.' ? c : '_').ToArray());
+        var path = Path.Combine(folder, $"{workload}-seed{seed}-{name[..Math.Min(name.Length, 80)]}.png");
+        GanPlots.ScatterPng(GanPlots.Points(data).Take(2000).ToList(), GanPlots.Points(model.Generate(2000, seed: 7))).Save(path);
+        Console.Error.WriteLine($"drew {path}");
     }
 
     private static Dictionary<string, double> Digits(MLContext ml, IDataView digits, GanImageClassifier classifier, IEstimator<GanGenerator> trainer)

@@ -7,6 +7,7 @@
 #             | ring, grid (issue 8 mixtures: VanillaGanOptions defaults, 50 epochs of 10,000 points)
 #             | swissroll-recipe, ring-recipe, grid-recipe (GanRecipes.Points on the same data: 400 epochs)
 #   VARIANTS: baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...] (any option, enums by name)
+# MLNETGAN_QUALITY_PLOTS=FOLDER also draws each 2-D run's samples (red) over the data (grey).
 # Examples (docs/quality.md): run-variants.sh dcgan 3 baseline bfloat16 average=0.999
 # Minutes per run on 2 cores: swissroll 0.5, mnist-mlp 0.5, dcgan 1-2, mnist-mlp-recipe 1.5, *-recipe (points) 3.
 set -euo pipefail

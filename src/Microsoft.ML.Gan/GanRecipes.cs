@@ -34,9 +34,10 @@ public static class GanRecipes
     /// discriminator of three 200-wide LeakyReLU(0.2) layers), latent 2, batch 100, Adam(1e-4, 0.5, 0.999) for both, 400
     /// epochs, and both learning rates falling linearly to zero over the second half
     /// (<see cref="GanTrainerOptions.LearningRateDecayStart"/> = 0.5), which is what lets samples settle on thin modes.
-    /// Measured (docs/quality.md): the 8-mode ring with deviation 0.01 covered with about 96 % of samples within 3
-    /// deviations of a mode, and 98.5 % of Swiss-roll samples within 0.05 of the roll, where the default
-    /// <see cref="VanillaGanOptions"/> reach about 35 % and 97 %.
+    /// Measured on 10,000 points, seeds 1-3 (docs/quality.md): the 8-mode ring with deviation 0.01 fully covered with
+    /// 96.6-97.8 % of samples within 3 deviations of a mode (reverse KL of the mode histogram 0.018-0.023), where the
+    /// default <see cref="VanillaGanOptions"/> place 37-40 %; 99.6-99.9 % of Swiss-roll samples within 0.05 of the roll,
+    /// where seed 003's preset places 97 %. The 25-mode grid needs <see cref="GanTrainerOptions.Packing"/> = 2 as well.
     /// </summary>
     /// <param name="features">Values per point (the feature column's width).</param>
     public static VanillaGanOptions Points(int features = 2)

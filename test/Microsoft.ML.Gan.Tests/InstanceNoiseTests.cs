@@ -34,21 +34,14 @@ public sealed class InstanceNoiseTests
         // The noise scale follows the planned length (Epochs), so resuming the same plan continues the same schedule and draws.
         var ml = new MLContext(seed: 1);
         var data = ml.Gan().Datasets.GaussianRing(640, seed: 2);
-        var folder = Directory.CreateTempSubdirectory("mlnetgan-noise-resume-").FullName;
-        try
+        var options = Options(0.5);
+        options.Epochs = 4;
+        var (straight, resumed) = TestData.StraightAndResumed(ml, options, data, resumeEpoch: 2);
+        using (straight)
+        using (resumed)
         {
-            var options = Options(0.5);
-            options.Epochs = 4;
-            options.CheckpointDirectory = folder;
-            options.CheckpointsToKeep = 0;
-            using var straight = ml.Gan().Trainers.Vanilla(options).Fit(data);
-            using var resumed = ml.Gan().Trainers.Vanilla(options).Fit(data, resumeFrom: Path.Combine(folder, "checkpoint-epoch-00002.zip"));
             TestData.Points(resumed.Generate(100, seed: 3)).Should().Equal(TestData.Points(straight.Generate(100, seed: 3)));
             resumed.History.Select(h => h.DiscriminatorLoss).Should().Equal(straight.History.Select(h => h.DiscriminatorLoss));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

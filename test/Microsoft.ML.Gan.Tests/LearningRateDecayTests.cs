@@ -42,19 +42,11 @@ public sealed class LearningRateDecayTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Gan().Datasets.GaussianRing(640, seed: 2);
-        var folder = Directory.CreateTempSubdirectory("mlnetgan-decay-resume-").FullName;
-        try
+        var (straight, resumed) = TestData.StraightAndResumed(ml, Options(0.25), data, resumeEpoch: 2);
+        using (straight)
+        using (resumed)
         {
-            var options = Options(0.25);
-            options.CheckpointDirectory = folder;
-            options.CheckpointsToKeep = 0;
-            using var straight = ml.Gan().Trainers.Vanilla(options).Fit(data);
-            using var resumed = ml.Gan().Trainers.Vanilla(options).Fit(data, resumeFrom: Path.Combine(folder, "checkpoint-epoch-00002.zip"));
             TestData.Points(resumed.Generate(100, seed: 3)).Should().Equal(TestData.Points(straight.Generate(100, seed: 3)));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 

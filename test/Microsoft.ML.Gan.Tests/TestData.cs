@@ -51,4 +51,29 @@ internal static class TestData
     }
 
     public static List<(float X, float Y)> Points(IDataView view) => GanPlots.Points(view);
+    /// <summary>
+    /// Trains <paramref name="options"/> straight through with a checkpoint after every epoch, then again from the
+    /// checkpoint of <paramref name="resumeEpoch"/>; returns both models (the checkpoints are deleted).
+    /// </summary>
+    public static (GanGenerator Straight, GanGenerator Resumed) StraightAndResumed(MLContext ml, VanillaGanOptions options, IDataView data, int resumeEpoch)
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-resume-").FullName;
+        GanGenerator? straight = null;
+        try
+        {
+            options.CheckpointDirectory = folder;
+            options.CheckpointsToKeep = 0;
+            straight = ml.Gan().Trainers.Vanilla(options).Fit(data);
+            return (straight, ml.Gan().Trainers.Vanilla(options).Fit(data, resumeFrom: Path.Combine(folder, $"checkpoint-epoch-{resumeEpoch:D5}.zip")));
+        }
+        catch
+        {
+            straight?.Dispose();
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
