@@ -30,17 +30,17 @@ internal static class QualityVariants
                 var clock = Stopwatch.StartNew();
                 var scores = workload switch
                 {
-                    "swissroll" => SwissRoll(ml, seed, variant, GanPresets.SwissRollHomework()),
+                    "swissroll" => SwissRoll(ml, workload, seed, variant, GanPresets.SwissRollHomework()),
                     // GanRecipes.Points: the best option set measured for 2-D points (docs/quality.md).
-                    "swissroll-recipe" => SwissRoll(ml, seed, variant, GanRecipes.Points()),
+                    "swissroll-recipe" => SwissRoll(ml, workload, seed, variant, GanRecipes.Points()),
                     "mnist-mlp" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(Mlp(), seed, variant))),
                     // The trainer's own MLP networks (so network options such as MinibatchDiscrimination apply) at the lecture's sizes and budget.
                     "mnist-mlp-defaults" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(new VanillaGanOptions { Epochs = 30, BatchSize = 32, LatentDimension = 64 }, seed, variant))),
                     // GanRecipes.MnistMlp: the same networks as WGAN-GP, the best MLP option set measured (docs/quality.md).
                     "mnist-mlp-recipe" => Digits(ml, digits, classifier, ml.Gan().Trainers.Vanilla(Configure(GanRecipes.MnistMlp(), seed, variant))),
                     "dcgan" => Digits(ml, digits, classifier, ml.Gan().Trainers.Dcgan(Configure(new DcganOptions { Epochs = 5 }, seed, variant))),
-                    "ring" or "grid" => Mixture(ml, MixtureData(ml, workload, seed), seed, variant, new VanillaGanOptions { Epochs = 50 }),
-                    "ring-recipe" or "grid-recipe" => Mixture(ml, MixtureData(ml, workload[..^"-recipe".Length], seed), seed, variant, GanRecipes.Points()),
+                    "ring" or "grid" => Mixture(ml, workload, MixtureData(ml, workload, seed), seed, variant, new VanillaGanOptions { Epochs = 50 }),
+                    "ring-recipe" or "grid-recipe" => Mixture(ml, workload, MixtureData(ml, workload[..^"-recipe".Length], seed), seed, variant, GanRecipes.Points()),
                     _ => throw new ArgumentException($"unknown workload '{workload}' (swissroll | swissroll-recipe | mnist-mlp | mnist-mlp-defaults | mnist-mlp-recipe | dcgan | ring | ring-recipe | grid | grid-recipe)"),
                 };
                 scores["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
@@ -124,21 +124,21 @@ internal static class QualityVariants
         property.SetValue(options, parsed);
     }
 
-    private static Dictionary<string, double> SwissRoll(MLContext ml, int seed, string variant, VanillaGanOptions options)
+    private static Dictionary<string, double> SwissRoll(MLContext ml, string workload, int seed, string variant, VanillaGanOptions options)
     {
         var data = SwissRollData(ml, seed);
         using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
-        DrawIfAsked(data, model, "swissroll", seed, variant);
+        DrawIfAsked(data, model, workload, seed, variant);
         return SwissRollScores(data, model.Generate(2000, seed: 7), ml.Gan().Evaluate(model, data));
     }
 
     // The mixtures of issue 8 (VEEGAN/PacGAN protocol), 10,000 points: VanillaGanOptions defaults at 50 epochs, or a recipe.
-    private static Dictionary<string, double> Mixture(MLContext ml, (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) mixture, int seed, string variant,
+    private static Dictionary<string, double> Mixture(MLContext ml, string workload, (IDataView Data, IReadOnlyList<float[]> Modes, double StandardDeviation) mixture, int seed, string variant,
                                                       VanillaGanOptions options)
     {
         var (data, modes, standardDeviation) = mixture;
         using var model = ml.Gan().Trainers.Vanilla(Configure(options, seed, variant)).Fit(data);
-        DrawIfAsked(data, model, modes.Count == 8 ? "ring" : "grid", seed, variant);
+        DrawIfAsked(data, model, workload, seed, variant);
         return MixtureScores(ml.Gan().Evaluate(model, data, MixtureEvaluation(modes, standardDeviation)));
     }
 
