@@ -29,7 +29,10 @@ if (mode == "sine-seeds")
 if (mode == "quality-variants")
 {
     // quality-variants SEEDS DATA_DIR WORKLOAD VARIANTS...: option variants trained alike and scored (bench/quality/run-variants.sh).
-    return QualityVariants.Run(int.Parse(args[1]), args[2], args[3], args[4..]);
+    // SEEDS: N for seeds 1..N, or FIRST-LAST (to add seeds to a long run's earlier ones).
+    var seedRange = args[1].Split('-');
+    var (firstSeed, lastSeed) = seedRange.Length == 2 ? (int.Parse(seedRange[0]), int.Parse(seedRange[1])) : (1, int.Parse(args[1]));
+    return QualityVariants.Run(firstSeed, lastSeed, args[2], args[3], args[4..]);
 }
 if (mode == "quality-peer")
 {

@@ -15,14 +15,14 @@ using Microsoft.ML.Gan;
 /// </summary>
 internal static class QualityVariants
 {
-    public static int Run(int seeds, string dataFolder, string workload, IReadOnlyCollection<string> variants)
+    public static int Run(int firstSeed, int lastSeed, string dataFolder, string workload, IReadOnlyCollection<string> variants)
     {
         var images = Directory.GetFiles(dataFolder, "t10k-images-idx3-ubyte*").First();
         var labels = Directory.GetFiles(dataFolder, "t10k-labels-idx1-ubyte*").First();
         var setup = new MLContext(seed: 1);
         var digits = setup.Data.LoadFromMnistIdx(images, labels);
         using var classifier = setup.Gan().TrainImageClassifier(digits);
-        for (var seed = 1; seed <= seeds; seed++)
+        for (var seed = firstSeed; seed <= lastSeed; seed++)
         {
             foreach (var variant in variants)
             {

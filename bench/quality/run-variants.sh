@@ -2,6 +2,7 @@
 # What does an option cost or buy in quality? The same seeded runs (two threads) with each variant of the
 # options, scored with the project's metrics, then the medians per variant.
 # Usage: bench/quality/run-variants.sh WORKLOAD SEEDS VARIANTS...   (data: MLNETGAN_MNIST, default ../shared/data/mnist)
+#   SEEDS: N (seeds 1..N) or FIRST-LAST
 #   WORKLOAD: swissroll (the seed-003 preset) | mnist-mlp (seed 004's GAN, 30 epochs of t10k) | dcgan (DcganOptions defaults, 5 epochs of t10k)
 #             | mnist-mlp-recipe (GanRecipes.MnistMlp: WGAN-GP, 100 epochs of t10k)
 #             | ring, grid (issue 8 mixtures: VanillaGanOptions defaults, 50 epochs of 10,000 points)

@@ -37,12 +37,18 @@ public static class GanRecipes
     /// Measured on 10,000 points, seeds 1-3 (docs/quality.md): the 8-mode ring with deviation 0.01 fully covered with
     /// 96.6-97.8 % of samples within 3 deviations of a mode (reverse KL of the mode histogram 0.018-0.023), where the
     /// default <see cref="VanillaGanOptions"/> place 37-40 %; 99.6-99.9 % of Swiss-roll samples within 0.05 of the roll,
-    /// where seed 003's preset places 97 %. The 25-mode grid needs <see cref="GanTrainerOptions.Packing"/> = 2 as well.
+    /// where seed 003's preset places 97 %. Many modes need packing as well: on the 25-mode grid, <c>Points(packing: 2)</c>
+    /// with <c>Epochs = 1600</c> (80,000 steps) covered all 25 with 93 % of samples within 3 deviations of a mode.
     /// </summary>
     /// <param name="features">Values per point (the feature column's width).</param>
-    public static VanillaGanOptions Points(int features = 2)
+    /// <param name="packing">
+    /// Samples per discriminator input (PacGAN, <see cref="GanTrainerOptions.Packing"/>); the batch grows to 100 x
+    /// <paramref name="packing"/> rows so the discriminator still judges 100 inputs per step.
+    /// </param>
+    public static VanillaGanOptions Points(int features = 2, int packing = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(packing, 1);
         const int latent = 2;
         var generator = new List<LayerSpec>();
         long width = latent;
@@ -55,13 +61,14 @@ public static class GanRecipes
         return new VanillaGanOptions
         {
             LatentDimension = latent,
-            BatchSize = 100,
+            BatchSize = 100 * packing,
+            Packing = packing,
             Epochs = 400,
             GeneratorLearningRate = 1e-4,
             DiscriminatorLearningRate = 1e-4,
             LearningRateDecayStart = 0.5,
             Generator = new NetworkSpec(generator),
-            Discriminator = NetworkSpec.Mlp(new long[] { features, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2)),
+            Discriminator = NetworkSpec.Mlp(new long[] { (long)features * packing, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2)),
         };
     }
 }

@@ -47,7 +47,11 @@ public sealed class ToyGanTests
         recipe.Discriminator!.Layers[0].In.Should().Be(2);
         GanRecipes.Points(3).Generator!.Layers[^1].Out.Should().Be(3);
         GanRecipes.Points(3).Discriminator!.Layers[0].In.Should().Be(3);
+        var packed = GanRecipes.Points(packing: 2);
+        (packed.Packing, packed.BatchSize, packed.Discriminator!.Layers[0].In).Should().Be((2, 200, 4L), "the discriminator reads two packed points");
         var act = () => GanRecipes.Points(0);
+        act.Should().Throw<ArgumentOutOfRangeException>();
+        act = () => GanRecipes.Points(packing: 0);
         act.Should().Throw<ArgumentOutOfRangeException>();
 
         // A budget test-sized: 4 modes of deviation 0.05, 60 epochs of 2,000 points (1,200 steps, the second half decaying).
@@ -60,5 +64,10 @@ public sealed class ToyGanTests
         var metrics = ml.Gan().Evaluate(model, data, new GanEvaluationOptions { Modes = GanDatasets.GaussianRingModes(4), ModeStandardDeviation = 0.05 });
         metrics.Modes!.Covered.Should().Be(4);
         metrics.Modes.HighQuality.Should().BeGreaterThan(0.8, "most samples lie within 3 deviations of a mode");
+
+        packed.Epochs = 2;
+        packed.Threads = 1;
+        using var packedModel = ml.Gan().Trainers.Vanilla(packed).Fit(data); // its networks fit the packed inputs
+        packedModel.History.Should().HaveCount(2);
     }
 }
