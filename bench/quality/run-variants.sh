@@ -4,7 +4,7 @@
 # Usage: bench/quality/run-variants.sh WORKLOAD SEEDS VARIANTS...   (data: MLNETGAN_MNIST, default ../shared/data/mnist)
 #   SEEDS: N (seeds 1..N) or FIRST-LAST
 #   WORKLOAD: swissroll (the seed-003 preset) | mnist-mlp (seed 004's GAN, 30 epochs of t10k) | dcgan (DcganOptions defaults, 5 epochs of t10k)
-#             | mnist-mlp-recipe (GanRecipes.MnistMlp: WGAN-GP, 100 epochs of t10k)
+#             | mnist-mlp-recipe (GanRecipes.MnistMlp: WGAN-GP, 150 epochs of t10k)
 #             | ring, grid (issue 8 mixtures: VanillaGanOptions defaults, 50 epochs of 10,000 points)
 #             | swissroll-recipe, ring-recipe, grid-recipe (GanRecipes.Points on the same data: 400 epochs)
 #   VARIANTS: baseline | bfloat16 | average=DECAY | Option=Value[+Option=Value...] (any option, enums by name)

@@ -87,7 +87,7 @@ public sealed class ImageGanTests
     {
         var recipe = GanRecipes.MnistMlp();
         (recipe.Loss, recipe.GradientPenaltyWeight, recipe.DiscriminatorStepsPerGeneratorStep).Should().Be((GanLoss.Wasserstein, 10.0, 5));
-        (recipe.LatentDimension, recipe.BatchSize, recipe.Epochs).Should().Be((64, 32, 100));
+        (recipe.LatentDimension, recipe.BatchSize, recipe.Epochs).Should().Be((64, 32, 150));
         recipe.HiddenLayers.Should().Equal(256, 256);
         GanRecipes.MnistMlp().Should().NotBeSameAs(recipe, "each call returns options of its own to adjust");
 
