@@ -69,11 +69,17 @@ internal static class QualityVariants
             switch (setting.Split('='))
             {
                 case ["bfloat16"]: options.Precision = GanPrecision.BFloat16; break;
-                // PacGAN's 2-D networks (its maxout D approximated by LeakyReLU): G 4x400 ReLU + BatchNorm, D 3x200;
-                // pacgan-networks ends G with tanh (the trainer's scaled range), pacgan-linear with PacGAN's linear output.
+                // PacGAN's 2-D networks as GanRecipes.Points declares them (G 4x400 ReLU + BatchNorm, linear output; its maxout D
+                // approximated by 3x200 LeakyReLU), with this run's latent width and packing: pacgan-linear as declared,
+                // pacgan-networks with tanh after G's output (the trainer's scaled range), pacgan-linear-nobn without BatchNorm.
                 case [var networks and ("pacgan-networks" or "pacgan-linear" or "pacgan-linear-nobn")]:
-                    options.Generator = PacGanGenerator(options.LatentDimension, 2, tanh: networks == "pacgan-networks", batchNorm: networks != "pacgan-linear-nobn");
-                    options.Discriminator = NetworkSpec.Mlp(new long[] { 2 * options.Packing, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2));
+                    var pacgan = GanRecipes.Points(features: 2, packing: options.Packing);
+                    var generator = pacgan.Generator!.Layers.ToList();
+                    generator[0] = LayerSpec.Linear(options.LatentDimension, generator[0].Out);
+                    if (networks == "pacgan-linear-nobn") generator.RemoveAll(layer => layer.Kind == "BatchNorm1d");
+                    if (networks == "pacgan-networks") generator.Add(LayerSpec.Tanh());
+                    options.Generator = new NetworkSpec(generator);
+                    options.Discriminator = pacgan.Discriminator;
                     break;
                 case ["maxout-discriminator"]: // PacGAN's own D: three maxout layers of 200 units x 5 pieces (set Packing first)
                     options.Discriminator = PacGanMaxoutDiscriminator(2 * options.Packing);
@@ -95,22 +101,6 @@ internal static class QualityVariants
             layers.Add(LayerSpec.Maxout(5));
         }
         layers.Add(LayerSpec.Linear(200, 1));
-        return new NetworkSpec(layers);
-    }
-
-    private static NetworkSpec PacGanGenerator(int latent, int features, bool tanh, bool batchNorm)
-    {
-        var layers = new List<LayerSpec>();
-        long width = latent;
-        for (var i = 0; i < 4; i++)
-        {
-            layers.Add(LayerSpec.Linear(width, 400));
-            if (batchNorm) layers.Add(LayerSpec.BatchNorm1d(400));
-            layers.Add(LayerSpec.ReLU());
-            width = 400;
-        }
-        layers.Add(LayerSpec.Linear(width, features));
-        if (tanh) layers.Add(LayerSpec.Tanh());
         return new NetworkSpec(layers);
     }
 
