@@ -174,6 +174,11 @@ int mng_one_hot(mng_tensor input, int64_t num_classes, mng_tensor* out);
 
 /* neural network */
 int mng_linear(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor* out);
+/* Whether float32 products on the CPU (linear, 2-D matmul, transposed convolution of 1x1 inputs) multiply through
+   oneDNN's GEMM (default 1) or libtorch's BLAS. */
+int mng_set_onednn_gemm(int enabled);
+/* 1 when oneDNN's GEMM (libdnnl.so.2) could be loaded, else 0. */
+int mng_onednn_gemm_available(int* out);
 int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups, mng_tensor* out);
 int mng_set_conv_transpose_rewrites(int enabled);
 /* 1 when the CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX-BF16), else 0. */

@@ -368,7 +368,7 @@ MNG_UNARY(rand_like, at::rand_like(x))
 MNG_BINARY(mul, at::mul(a, b))
 MNG_BINARY(div, at::div(a, b))
 MNG_BINARY(pow, at::pow(a, b))
-MNG_BINARY(matmul, at::matmul(a, b))
+MNG_BINARY(matmul, a.dim() == 2 && b.dim() == 2 ? mm_fastest(a, b) : at::matmul(a, b))
 MNG_BINARY(maximum, at::maximum(a, b))
 MNG_BINARY(minimum, at::minimum(a, b))
 MNG_BINARY(eq, at::eq(a, b))
@@ -552,7 +552,7 @@ MNG_API int mng_one_hot(mng_tensor input, int64_t num_classes, mng_tensor* out) 
 // ---------------------------------------------------------- neural network --
 
 MNG_API int mng_linear(mng_tensor input, mng_tensor weight, mng_tensor bias, mng_tensor* out) {
-  return guarded([&] { put(out, at::linear(ref(input, "input"), ref(weight, "weight"), optional_ref(bias))); });
+  return guarded([&] { put(out, linear_fastest(ref(input, "input"), ref(weight, "weight"), optional_ref(bias))); });
 }
 
 MNG_API int mng_conv2d(mng_tensor input, mng_tensor weight, mng_tensor bias, const int64_t* stride, const int64_t* padding,
@@ -623,7 +623,7 @@ at::Tensor conv_transpose2d_fastest(const at::Tensor& input, const at::Tensor& w
   at::Tensor output;
   if (input.size(2) == 1 && input.size(3) == 1 && padding[0] == 0 && padding[1] == 0 && output_padding[0] == 0 && output_padding[1] == 0) {
     // A 1x1 input (a DCGAN generator's first layer) is a matrix product: each latent vector scales the kernel.
-    output = at::mm(input.reshape({batch, in_channels}), weight.reshape({in_channels, -1})).view({batch, out_channels, weight.size(2), weight.size(3)});
+    output = mm_fastest(input.reshape({batch, in_channels}), weight.reshape({in_channels, -1})).view({batch, out_channels, weight.size(2), weight.size(3)});
   } else if ((in_channels >= 8 && out_channels >= 8) || input.scalar_type() == at::kBFloat16) {
     // oneDNN is slower than the GEMM path when a side has very few channels (an RGB or gray output layer);
     // libtorch 1.13 has no bfloat16 path of its own (slow_conv_transpose2d lacks the kernel and the

@@ -72,4 +72,8 @@ inline c10::IntArrayRef int_list(const int64_t* values, int count, const char* n
   return c10::IntArrayRef(values, static_cast<size_t>(count));
 }
 
+// nn.Linear and 2-D matrix products: through oneDNN's GEMM where it applies (onednn_gemm.cpp), else libtorch's.
+at::Tensor linear_fastest(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias);
+at::Tensor mm_fastest(const at::Tensor& left, const at::Tensor& right);
+
 }  // namespace mng

@@ -102,6 +102,35 @@ public static unsafe partial class torch
                     rewriteConvTranspose = value;
                 }
             }
+
+            private static bool oneDnnGemm = true;
+
+            /// <summary>
+            /// Whether float32 matrix products on the CPU (<c>linear</c>, 2-D <c>matmul</c>, and <c>conv_transpose2d</c> of
+            /// 1x1 inputs) run on oneDNN's GEMM, forward and backward to any order, instead of libtorch's BLAS (OpenBLAS in
+            /// Debian's build), which is slower on the small products of fully connected layers. Results agree with libtorch's
+            /// operators to float rounding. Takes effect only where <see cref="onednn_gemm_available"/>; inside
+            /// <see cref="autocast"/> libtorch's own path runs. Process-wide; default true.
+            /// </summary>
+            public static bool onednn_gemm
+            {
+                get => oneDnnGemm;
+                set
+                {
+                    TorchException.Check(N.mng_set_onednn_gemm(value ? 1 : 0));
+                    oneDnnGemm = value;
+                }
+            }
+
+            /// <summary>Whether oneDNN's GEMM (libdnnl.so.2, which libtorch's convolutions already use) could be loaded.</summary>
+            public static bool onednn_gemm_available
+            {
+                get
+                {
+                    TorchException.Check(N.mng_onednn_gemm_available(out var available));
+                    return available != 0;
+                }
+            }
         }
     }
 

@@ -168,6 +168,8 @@ internal static unsafe partial class NativeMethods
     [DllImport(Library)] internal static extern int mng_linear(TensorHandle input, TensorHandle weight, TensorHandle bias, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_conv2d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* dilation, long groups, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_set_conv_transpose_rewrites(int enabled);
+    [DllImport(Library)] internal static extern int mng_set_onednn_gemm(int enabled);
+    [DllImport(Library)] internal static extern int mng_onednn_gemm_available(out int available);
     [DllImport(Library)] internal static extern int mng_cpu_has_native_bfloat16(out int available);
     [DllImport(Library)] internal static extern int mng_conv_transpose2d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* outputPadding, long groups, long* dilation, out IntPtr result);
     [DllImport(Library)] internal static extern int mng_batch_norm(TensorHandle input, TensorHandle weight, TensorHandle bias, TensorHandle runningMean, TensorHandle runningVar, int training, double momentum, double eps, out IntPtr result);
