@@ -35,7 +35,7 @@ public sealed class OneDnnGemmTests
     {
         var fast = RunLinear(true, rows, inFeatures, outFeatures, withBias, layout);
         var reference = RunLinear(false, rows, inFeatures, outFeatures, withBias, layout);
-        ExpectClose(fast, reference, $"linear {rows}x{inFeatures}->{outFeatures} ({layout})");
+        RewriteAssertions.ExpectRoundingClose(fast, reference, $"linear {rows}x{inFeatures}->{outFeatures} ({layout})");
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class OneDnnGemmTests
     {
         var fast = RunMatmul(true, rows, inner, columns);
         var reference = RunMatmul(false, rows, inner, columns);
-        ExpectClose(fast, reference, $"matmul {rows}x{inner} @ {inner}x{columns}");
+        RewriteAssertions.ExpectRoundingClose(fast, reference, $"matmul {rows}x{inner} @ {inner}x{columns}");
     }
 
     [Fact]
@@ -82,25 +82,6 @@ public sealed class OneDnnGemmTests
         var error = (y - exact).abs().max().item<float>();
         // bfloat16 operands keep 8 bits of mantissa: the products differ visibly from float32, yet stay close.
         error.Should().BeGreaterThan(0f).And.BeLessThan(0.05f * exact.abs().max().item<float>());
-    }
-
-    private static void ExpectClose(Tensor[] fast, Tensor[] reference, string what)
-    {
-        try
-        {
-            fast.Length.Should().Be(reference.Length);
-            for (var i = 0; i < fast.Length; i++)
-            {
-                fast[i].shape.Should().Equal(reference[i].shape);
-                var scale = reference[i].abs().max().item<float>();
-                var error = (fast[i] - reference[i]).abs().max().item<float>();
-                error.Should().BeLessThanOrEqualTo(2e-5f * Math.Max(1, scale), $"result {i} (output, grads, double-backward grad) of {what}");
-            }
-        }
-        finally
-        {
-            foreach (var t in fast.Concat(reference)) t.Dispose();
-        }
     }
 
     private static Tensor[] RunLinear(bool useOneDnn, int rows, int inFeatures, int outFeatures, bool withBias, string layout) =>
