@@ -172,6 +172,7 @@ internal static class GanValidation
         Require(o.InstanceNoise >= 0 && double.IsFinite(o.InstanceNoise), nameof(o.InstanceNoise), "must be a finite standard deviation >= 0", o.InstanceNoise);
         Require(o.GeneratorAverageDecay is >= 0 and < 1, nameof(o.GeneratorAverageDecay), "must be in [0, 1) (0 switches the average off; 0.999 is usual)", o.GeneratorAverageDecay);
         Require(Enum.IsDefined(o.Initialization), nameof(o.Initialization), "must be a WeightInitialization value", o.Initialization);
+        Require(Enum.IsDefined(o.LabelSampling), nameof(o.LabelSampling), "must be a LabelSampling value", o.LabelSampling);
         Require(o.SnapshotEveryEpochs >= 1, nameof(o.SnapshotEveryEpochs), "must be at least 1", o.SnapshotEveryEpochs);
         Require(o.DivergenceLearningRateFactor is > 0 and <= 1, nameof(o.DivergenceLearningRateFactor), "must be in (0, 1]", o.DivergenceLearningRateFactor);
         Require(o.MaxRollbacks >= 0, nameof(o.MaxRollbacks), "must be non-negative", o.MaxRollbacks);

@@ -48,14 +48,23 @@ public sealed record LabelConditioning
     }
 
     /// <summary><paramref name="count"/> class indices drawn in the training proportions.</summary>
-    internal long[] Sample(int count, Generator generator)
+    internal long[] Sample(int count, Generator generator) => Sample(count, generator, Counts.Select(c => (double)c).ToArray());
+
+    /// <summary>
+    /// <paramref name="count"/> class indices drawn with probabilities proportional to <paramref name="weights"/> (one per
+    /// class; uniform when they are all zero), by inverting the cumulative distribution at uniforms from <paramref name="generator"/>.
+    /// </summary>
+    internal long[] Sample(int count, Generator generator, IReadOnlyList<double> weights)
     {
         float[] uniform;
         using (torch.NewDisposeScope()) uniform = torch.rand(new long[] { count }, generator: generator).data<float>();
-        var total = (double)Counts.Sum();
+        var total = weights.Sum();
         var cumulative = new double[Count];
         double running = 0;
-        for (var i = 0; i < Count; i++) cumulative[i] = (running += total > 0 ? Counts[i] / total : 1.0 / Count);
+        for (var i = 0; i < Count; i++) cumulative[i] = (running += total > 0 ? weights[i] / total : 1.0 / Count);
+        // Rounding must not let a uniform pass the last class of positive weight into zero-weight classes after it.
+        var lastPositive = total > 0 ? Enumerable.Range(0, Count).Last(i => weights[i] > 0) : Count - 1;
+        for (var i = lastPositive; i < Count; i++) cumulative[i] = 1;
         var classes = new long[count];
         for (var r = 0; r < count; r++)
         {

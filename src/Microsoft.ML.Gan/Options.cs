@@ -45,6 +45,20 @@ public enum WeightInitialization
     Dcgan,
 }
 
+/// <summary>How a conditional GAN's training batches are drawn (<see cref="GanTrainerOptions.LabelSampling"/>).</summary>
+public enum LabelSampling
+{
+    /// <summary>Each epoch visits the training rows in a random order, so labels come in their training proportions.</summary>
+    Proportional,
+    /// <summary>
+    /// CTGAN's training-by-sampling (Xu et al. 2019) over the label: each row of a batch first draws a label with
+    /// probability proportional to log(1 + its count), then a training row of that label, so rare labels are trained on
+    /// far more often than their share (a label of 1 % in 10,000 rows: about 11 % of the draws against a label of 50 %'s
+    /// 19 %). Generation still draws labels in their training proportions.
+    /// </summary>
+    LogFrequency,
+}
+
 /// <summary>The arithmetic of the networks' matrix products (linear and convolution layers) while training.</summary>
 public enum GanPrecision
 {
@@ -190,6 +204,12 @@ public class GanTrainerOptions : NetworkTrainerOptions
     /// keeps the rates constant; 0.5 decays over the second half.
     /// </summary>
     public double LearningRateDecayStart { get; set; } = 1;
+    /// <summary>
+    /// How a conditional run (<see cref="LabelColumnName"/> set) draws its batches: <see cref="LabelSampling.Proportional"/>
+    /// (the default; rows in random order) or <see cref="LabelSampling.LogFrequency"/> (CTGAN's training-by-sampling, which
+    /// trains rare labels more often). Without a label column there is nothing to balance and rows come in random order.
+    /// </summary>
+    public LabelSampling LabelSampling { get; set; } = LabelSampling.Proportional;
     /// <summary>Adam beta1 of the generator.</summary>
     public double GeneratorBeta1 { get; set; } = 0.5;
     /// <summary>Adam beta2 of the generator.</summary>

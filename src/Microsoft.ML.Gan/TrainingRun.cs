@@ -36,6 +36,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly LabelConditioning? conditioning;
     private readonly Tensor? labels;
     private readonly int[]? labelPlanes;
+    private readonly TrainingBySampling? labelSampler;
 
     private readonly int seed;
     private readonly DataScaler scaling;
@@ -57,6 +58,7 @@ internal sealed class TrainingRun : IDisposable
         labelPlanes = discriminatorSpec.Layers is [{ Kind: "Unflatten" }, ..] ? imageShape : null;
         conditioning = labelled?.Conditioning;
         labels = labelled is { } l ? torch.tensor(l.Labels, l.Labels.Length).to(device).DetachFromDisposeScope() : null;
+        labelSampler = labelled is { } balanced && options.LabelSampling == LabelSampling.LogFrequency ? new TrainingBySampling(balanced.Conditioning, balanced.Labels) : null;
         this.seed = seed;
         this.scaling = scaling;
         this.context = context;
@@ -220,7 +222,7 @@ internal sealed class TrainingRun : IDisposable
                 if (Cancelled()) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
-                var rows = Mine(order.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
+                var rows = Mine(labelSampler?.Batch(globalBatch, random) ?? order.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
                 var real = realData.index_select(0, rows);
                 // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
                 var batchLabels = labels?.index_select(0, rows);
