@@ -16,7 +16,9 @@ public sealed class ConvTransposeRewriteTests
         new object[] { 16, 256, 128, 7, 4, 2, 1, 0, false },  // DCGAN 28x28 middle layer (oneDNN)
         new object[] { 16, 100, 64, 1, 7, 1, 0, 0, false },   // DCGAN first layer (matrix product)
         new object[] { 4, 16, 8, 5, 3, 2, 1, 1, true },       // output padding and bias (oneDNN)
-        new object[] { 4, 32, 3, 8, 4, 2, 1, 0, true },       // RGB output layer (libtorch's op)
+        new object[] { 16, 128, 1, 14, 4, 2, 1, 0, false },   // DCGAN 28x28 gray output layer (libtorch's forward, oneDNN's backward)
+        new object[] { 4, 32, 3, 8, 4, 2, 1, 0, true },       // RGB output layer with bias (libtorch's forward, oneDNN's backward)
+        new object[] { 4, 4, 3, 8, 4, 2, 1, 0, true },        // few channels on both sides (libtorch's op)
     };
 
     [Theory]
