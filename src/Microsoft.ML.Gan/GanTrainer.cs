@@ -96,6 +96,12 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
                     throw new ArgumentException($"Feature column '{column.Name}' has {data.Rows} row(s), fewer than Packing = {options.Packing} needs for one packed sample.", nameof(input));
                 }
             }
+            var planned = TrainingRun.PlannedGeneratorSteps(options, data.Rows, ranks);
+            if (options.Steps is null && planned < AdvisedMinimumSteps)
+            {
+                context.WriteLog(GetType().Name, $"{options.Epochs} epoch(s) of {data.Rows} rows in batches of {options.BatchSize} make only {planned} generator steps; " +
+                                 $"this model usually needs at least {AdvisedMinimumSteps}: raise Epochs or set Steps.", ChannelMessageKind.Warning);
+            }
             var (conditioning, labels) = labelColumn is { } l ? LabelColumn.Read(input, l, data.Rows) : (null, null);
             if (conditioning is not null)
             {
@@ -130,6 +136,9 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
     /// table's columns into one vector column (and may change the options to read it) and returns its codec.
     /// </summary>
     private protected virtual (IDataView Data, TableCodec? Table) Prepare(IDataView input, TOptions options) => (input, null);
+
+    /// <summary>Generator steps below which a run of this trainer's model is likely too short to learn its data (0: no advice).</summary>
+    private protected virtual long AdvisedMinimumSteps => 0;
 }
 
 /// <summary>Checks options before any work, naming the option at fault.</summary>

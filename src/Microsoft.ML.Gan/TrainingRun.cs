@@ -174,6 +174,14 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>
+    /// The generator steps a run of <paramref name="options"/> takes on <paramref name="rows"/> rows over <paramref name="ranks"/>
+    /// ranks: <see cref="GanTrainerOptions.Steps"/> when set, else every epoch's full global batches divided by the
+    /// discriminator steps per generator step (at least one per epoch).
+    /// </summary>
+    internal static long PlannedGeneratorSteps(GanTrainerOptions options, int rows, int ranks) =>
+        options.Steps ?? (long)options.Epochs * Math.Max(1, rows / (options.BatchSize * ranks) / options.DiscriminatorStepsPerGeneratorStep);
+
+    /// <summary>
     /// The learning rates' multiplier before generator step <paramref name="step"/> (0-based) of <paramref name="plannedSteps"/>:
     /// 1 until <paramref name="decayStart"/> of the run, then (planned - step) / (planned - start), so the last step runs
     /// at 1 / (steps in the decay) of the full rate and none at zero.
@@ -199,7 +207,7 @@ internal sealed class TrainingRun : IDisposable
         var globalBatch = batch * (parallel?.WorldSize ?? 1);
         var batchesPerEpoch = data.Rows / globalBatch; // the last partial batch is dropped (BatchNorm needs full batches)
         var k = options.DiscriminatorStepsPerGeneratorStep;
-        var totalSteps = options.Steps ?? (long)options.Epochs * Math.Max(1, batchesPerEpoch / k);
+        var totalSteps = PlannedGeneratorSteps(options, data.Rows, parallel?.WorldSize ?? 1);
         plannedGeneratorSteps = totalSteps;
         var epochs = options.Steps is { } steps ? (int)Math.Ceiling(steps / (double)Math.Max(1, batchesPerEpoch / k)) : options.Epochs;
         if (firstEpoch > 1) context.WriteLog(source, $"Resuming after epoch {firstEpoch - 1} (generator step {generatorSteps}).");

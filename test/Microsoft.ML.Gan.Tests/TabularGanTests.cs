@@ -158,6 +158,21 @@ public sealed class TabularGanTests
     }
 
     [Fact]
+    public void A_run_too_short_for_a_table_is_warned_about_unless_its_steps_are_set()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        var real = ml.Data.LoadFromEnumerable(People(300, 4));
+        using (ml.Gan().Trainers.Tabular(new TabularGanOptions { Epochs = 2, Threads = 1 }).Fit(real)) { }
+        messages.Should().Contain(m => m.Contains("2 epoch(s) of 300 rows in batches of 100 make only 6 generator steps") && m.Contains("raise Epochs or set Steps"));
+
+        messages.Clear();
+        using (ml.Gan().Trainers.Tabular(new TabularGanOptions { Steps = 6, Threads = 1 }).Fit(real)) { }
+        messages.Should().NotContain(m => m.Contains("generator steps;"), "a run whose steps are set was asked for as it is");
+    }
+
+    [Fact]
     public void Bad_tabular_input_names_the_column()
     {
         var ml = new MLContext(seed: 1);
