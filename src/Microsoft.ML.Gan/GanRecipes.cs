@@ -51,14 +51,8 @@ public static class GanRecipes
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(packing, 1);
         const int latent = 2;
-        var generator = new List<LayerSpec>();
-        long width = latent;
-        for (var i = 0; i < 4; i++)
-        {
-            generator.AddRange(new[] { LayerSpec.Linear(width, 400), LayerSpec.BatchNorm1d(400), LayerSpec.ReLU() });
-            width = 400;
-        }
-        generator.Add(LayerSpec.Linear(width, features)); // linear: points at the edge of the scaled range stay reachable
+        // A linear output: points at the edge of the scaled range stay reachable.
+        var generator = NetworkSpec.Mlp(new long[] { latent, 400, 400, 400, 400, features }, () => LayerSpec.ReLU(), batchNorm: true);
         return new VanillaGanOptions
         {
             LatentDimension = latent,
@@ -68,7 +62,7 @@ public static class GanRecipes
             GeneratorLearningRate = 1e-4,
             DiscriminatorLearningRate = 1e-4,
             LearningRateDecayStart = 0.5,
-            Generator = new NetworkSpec(generator),
+            Generator = generator,
             Discriminator = NetworkSpec.Mlp(new long[] { (long)features * packing, 200, 200, 200, 1 }, () => LayerSpec.LeakyReLU(0.2)),
         };
     }

@@ -246,8 +246,12 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
     /// </summary>
     public bool MixesRows => HasBatchNorm || Layers.Any(l => l.Kind is "MinibatchStdDev" or "MinibatchDiscrimination");
 
-    /// <summary>A fully connected network: widths[0] -> ... -> widths[^1], with <paramref name="activation"/> (and optional dropout) after each hidden layer.</summary>
-    public static NetworkSpec Mlp(long[] widths, Func<LayerSpec> activation, double dropout = 0, LayerSpec? output = null)
+    /// <summary>
+    /// A fully connected network: widths[0] -> ... -> widths[^1], with <paramref name="activation"/> (and optional dropout)
+    /// after each hidden layer, preceded by batch normalization when <paramref name="batchNorm"/> is set (as DCGAN-style and
+    /// CTGAN generators use it), and <paramref name="output"/> after the last layer when given.
+    /// </summary>
+    public static NetworkSpec Mlp(long[] widths, Func<LayerSpec> activation, double dropout = 0, LayerSpec? output = null, bool batchNorm = false)
     {
         var layers = new List<LayerSpec>();
         for (var i = 0; i < widths.Length - 1; i++)
@@ -255,6 +259,7 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
             layers.Add(LayerSpec.Linear(widths[i], widths[i + 1]));
             if (i < widths.Length - 2)
             {
+                if (batchNorm) layers.Add(LayerSpec.BatchNorm1d(widths[i + 1]));
                 layers.Add(activation());
                 if (dropout > 0) layers.Add(LayerSpec.Dropout(dropout));
             }

@@ -71,24 +71,10 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
         var segments = options.OutputSegments ?? throw new InvalidOperationException("The table's encoding is not known yet.");
         var hidden = options.HiddenLayers.Select(h => (long)h).ToArray();
         if (hidden.Length == 0 || hidden.Any(h => h < 1)) throw new ArgumentException("Option HiddenLayers needs at least one positive width.", nameof(options));
-        var generator = new List<LayerSpec>();
-        var width = (long)options.LatentDimension;
-        foreach (var h in hidden)
-        {
-            generator.AddRange(new[] { LayerSpec.Linear(width, h), LayerSpec.BatchNorm1d(h), LayerSpec.ReLU() });
-            width = h;
-        }
-        generator.Add(LayerSpec.Linear(width, features));
-        generator.Add(LayerSpec.TableOutput(segments));
-        var discriminator = new List<LayerSpec>();
-        width = features;
-        foreach (var h in hidden)
-        {
-            discriminator.AddRange(new[] { LayerSpec.Linear(width, h), LayerSpec.LeakyReLU(0.2), LayerSpec.Dropout(0.5) });
-            width = h;
-        }
-        discriminator.Add(LayerSpec.Linear(width, 1));
-        return (new NetworkSpec(generator), new NetworkSpec(discriminator));
+        var generator = NetworkSpec.Mlp(hidden.Prepend(options.LatentDimension).Append(features).ToArray(), () => LayerSpec.ReLU(),
+                                        output: LayerSpec.TableOutput(segments), batchNorm: true);
+        var discriminator = NetworkSpec.Mlp(hidden.Prepend(features).Append(1L).ToArray(), () => LayerSpec.LeakyReLU(0.2), dropout: 0.5);
+        return (generator, discriminator);
     }
 
     private protected override (IDataView Data, TableCodec? Table) Prepare(IDataView input, TabularGanOptions options)

@@ -23,6 +23,17 @@ public sealed class NetworkTests
     }
 
     [Fact]
+    public void An_mlp_with_batch_norm_normalizes_each_hidden_layer_before_its_activation_and_not_the_output()
+    {
+        var network = NetworkSpec.Mlp(new long[] { 3, 8, 5, 2 }, () => LayerSpec.ReLU(), dropout: 0.1, output: LayerSpec.Tanh(), batchNorm: true);
+        network.Layers.Should().Equal(
+            LayerSpec.Linear(3, 8), LayerSpec.BatchNorm1d(8), LayerSpec.ReLU(), LayerSpec.Dropout(0.1),
+            LayerSpec.Linear(8, 5), LayerSpec.BatchNorm1d(5), LayerSpec.ReLU(), LayerSpec.Dropout(0.1),
+            LayerSpec.Linear(5, 2), LayerSpec.Tanh());
+        NetworkSpec.Mlp(new long[] { 3, 8, 2 }, () => LayerSpec.ReLU()).HasBatchNorm.Should().BeFalse("batch normalization is asked for, not a default");
+    }
+
+    [Fact]
     public void Network_specs_round_trip_through_json_and_rebuild_the_same_state_names()
     {
         var spec = GanPresets.SineLesson().Discriminator!;
