@@ -56,8 +56,7 @@ public sealed record LabelConditioning
     /// </summary>
     internal long[] Sample(int count, Generator generator, IReadOnlyList<double> weights)
     {
-        float[] uniform;
-        using (torch.NewDisposeScope()) uniform = torch.rand(new long[] { count }, generator: generator).data<float>();
+        var uniform = Uniforms(count, generator);
         var total = weights.Sum();
         var cumulative = new double[Count];
         double running = 0;
@@ -73,6 +72,13 @@ public sealed record LabelConditioning
             classes[r] = k;
         }
         return classes;
+    }
+
+    /// <summary><paramref name="count"/> uniforms in [0, 1) from <paramref name="generator"/>, read to the host for drawing indices.</summary>
+    internal static float[] Uniforms(int count, Generator generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.rand(new long[] { count }, generator: generator).data<float>();
     }
 
     /// <summary>The generator's input: noise [N, L] with the classes' one-hot vectors [N, K] beside it.</summary>

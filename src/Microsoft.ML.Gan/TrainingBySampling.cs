@@ -28,8 +28,7 @@ internal sealed class TrainingBySampling
     public Tensor Batch(int size, Generator generator)
     {
         var classes = conditioning.Sample(size, generator, weights);
-        float[] uniform;
-        using (torch.NewDisposeScope()) uniform = torch.rand(new long[] { size }, generator: generator).data<float>();
+        var uniform = LabelConditioning.Uniforms(size, generator);
         var rows = new long[size];
         for (var i = 0; i < size; i++)
         {
