@@ -84,7 +84,14 @@ internal static class TabularBench
                         ["tstr_accuracy"] = Math.Round(Efficacy(raw, Raw(test, table), table, seed), 4), ["trtr_accuracy"] = Math.Round(trtr, 4),
                         ["columns"] = scores.Columns.ToDictionary(c => c.Name, c => Math.Round(c.Distance, 4)),
                         ["seconds"] = Math.Round(took, 1),
+                        ["worst_pairs"] = WorstPairs(scores, 3),
                     };
+                    if (name == "tabular-gan" && model.History.Any(h => h.Quality is not null))
+                    {
+                        // The in-training checks (epoch, column distance, dependence difference), to see how quality moves and which one KeepBestGenerator took.
+                        line["quality_checks"] = model.History.Where(h => h.Quality?.ColumnDistance is not null)
+                            .Select(h => new[] { h.Epoch, Math.Round(h.Quality!.ColumnDistance!.Value, 4), Math.Round(h.Quality.DependenceDifference ?? double.NaN, 4) }).ToList();
+                    }
                     if (table.Rare is { } rare)
                     {
                         var index = Array.FindIndex(table.Columns, c => c.Name == rare.Column);
@@ -122,6 +129,18 @@ internal static class TabularBench
         var rows = new List<string[]>();
         while (cursor.MoveNext()) rows.Add(getters.Select(g => g()).ToArray());
         return rows;
+    }
+
+    /// <summary>The <paramref name="count"/> column pairs whose dependence differs most, as "A~B" to [real, synthetic].</summary>
+    private static Dictionary<string, double[]> WorstPairs(TableMetrics scores, int count)
+    {
+        var names = scores.ColumnNames;
+        var pairs = new List<(string Pair, double Real, double Synthetic)>();
+        for (var a = 0; a < names.Count; a++)
+            for (var b = a + 1; b < names.Count; b++)
+                pairs.Add(($"{names[a]}~{names[b]}", scores.RealDependence[a, b], scores.SyntheticDependence[a, b]));
+        return pairs.OrderByDescending(p => Math.Abs(p.Real - p.Synthetic)).Take(count)
+                    .ToDictionary(p => p.Pair, p => new[] { Math.Round(p.Real, 3), Math.Round(p.Synthetic, 3) });
     }
 
     private static Func<string> TextGetter(DataViewRow row, DataViewSchema.Column column)

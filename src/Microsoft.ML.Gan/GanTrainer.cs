@@ -122,12 +122,13 @@ public abstract class GanTrainer<TOptions> : IEstimator<GanGenerator> where TOpt
             var scaling = checkpoint?.Scaling
                 ?? DataScaler.Fit(data, TrainerSetup.ResolveScaling(options.Scaling, imageShape));
 
+            // A conditional table's label column generates the model's classes.
+            if (table?.Label is { } label && conditioning is not null) table = table.WithLabel(label with { Categories = conditioning.Classes.ToArray() });
             using var run = new TrainingRun(context, options, generatorSpec, discriminatorSpec, scaling.ApplyInPlace(data), seed, device, GetType().Name, imageShape,
-                                            scaling, checkpoint, conditioning is null ? null : (conditioning, labels!), parallel);
+                                            scaling, checkpoint, conditioning is null ? null : (conditioning, labels!), parallel, table);
             var history = run.Train();
             return new GanGenerator(context, run.SamplingNetwork, generatorSpec, scaling, options, history, type, imageShape, seed,
-                options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning,
-                table: table?.Label is { } label && conditioning is not null ? table.WithLabel(label with { Categories = conditioning.Classes.ToArray() }) : table);
+                options.SaveTrainingState ? run.TakeTrainingState() : null, conditioning: conditioning, table: table);
         });
     }
 
@@ -192,6 +193,7 @@ internal static class GanValidation
         Require(o.Threads is null or >= 1, nameof(o.Threads), "must be at least 1", o.Threads);
         Require(o.DistributedTimeout > TimeSpan.Zero, nameof(o.DistributedTimeout), "must be positive", o.DistributedTimeout);
         Require(o.QualityCheckEveryEpochs >= 0, nameof(o.QualityCheckEveryEpochs), "must be non-negative (0: no checks)", o.QualityCheckEveryEpochs);
+        Require(!o.KeepBestGenerator || o.QualityCheckEveryEpochs > 0, nameof(o.QualityCheckEveryEpochs), "must be positive when KeepBestGenerator is set (the best generator is chosen among the quality checks)", o.QualityCheckEveryEpochs);
         Require(o.CollapseWarningCoverage is >= 0 and <= 1, nameof(o.CollapseWarningCoverage), "must be in [0, 1]", o.CollapseWarningCoverage);
         Require(!string.IsNullOrEmpty(o.GeneratedColumnName), nameof(o.GeneratedColumnName), "must be set", o.GeneratedColumnName);
         if (needsImages && imageShape is null)

@@ -39,7 +39,7 @@ internal sealed class GeneratedRowsView : IDataView
     public static GeneratedRowsView Of(float[] values, int rows, string columnName, VectorDataViewType type)
     {
         if ((long)rows * type.Size != values.Length) throw new ArgumentException($"{values.Length} values do not make {rows} rows of {type.Size}.", nameof(values));
-        return new GeneratedRowsView(() => new ArrayStream(values, type.Size), rows, columnName, type);
+        return new GeneratedRowsView(() => new RowArrayStream(values, type.Size), rows, columnName, type);
     }
 
     public bool CanShuffle => false;
@@ -51,20 +51,6 @@ internal sealed class GeneratedRowsView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         new[] { GetRowCursor(columnsNeeded, rand) };
-
-    private sealed class ArrayStream(float[] values, int width) : IGeneratedRowStream
-    {
-        private int next;
-
-        public float[] Next(int rows)
-        {
-            var chunk = values.AsSpan(next * width, rows * width).ToArray();
-            next += rows;
-            return chunk;
-        }
-
-        public void Dispose() { }
-    }
 
     private sealed class Cursor(GeneratedRowsView view, bool active) : ChunkedCursor(view.Schema, view.rows, active ? view.open() : null)
     {
@@ -89,6 +75,27 @@ internal sealed class GeneratedRowsView : IDataView
             return (ValueGetter<TValue>)(object)getter;
         }
     }
+}
+
+/// <summary>
+/// Rows already computed, handed out in order (with each row's class, for a conditional model's rows), so a view
+/// over them reads like a view over a generator.
+/// </summary>
+internal sealed class RowArrayStream(float[] values, int width, long[]? classes = null) : IGeneratedRowStream
+{
+    private int next;
+
+    public long[]? LastClasses { get; private set; }
+
+    public float[] Next(int rows)
+    {
+        var chunk = values.AsSpan(next * width, rows * width).ToArray();
+        LastClasses = classes?.AsSpan(next, rows).ToArray();
+        next += rows;
+        return chunk;
+    }
+
+    public void Dispose() { }
 }
 
 /// <summary>

@@ -110,6 +110,13 @@ public sealed record GanQualityCheck
     public double Recall { get; init; }
     /// <summary>Share of real rows whose neighbourhood holds a generated row (diversity); a collapsing generator drives it down.</summary>
     public double Coverage { get; init; }
+    /// <summary>
+    /// Tabular models: the mean column distance (KS for numbers, TV for categories; 0 best) of 2,000 generated rows, decoded
+    /// into the table's columns, to 2,000 training rows, as <see cref="TableMetrics.MeanColumnDistance"/>; null for other models.
+    /// </summary>
+    public double? ColumnDistance { get; init; }
+    /// <summary>Tabular models: the pairwise dependence difference of the same rows (0 best), as <see cref="TableMetrics.PairwiseDependenceDifference"/>; null for other models.</summary>
+    public double? DependenceDifference { get; init; }
 }
 
 /// <summary>Metrics of one epoch, kept in <see cref="GanGenerator.History"/>.</summary>
@@ -335,9 +342,20 @@ public class GanTrainerOptions : NetworkTrainerOptions
     /// 500 fixed training rows (precision, recall, coverage; about 20 ms for 784 features), reports them through
     /// <see cref="Progress"/> and <see cref="GanGenerator.History"/>, and logs a warning when coverage falls below
     /// <see cref="CollapseWarningCoverage"/>: the generator is covering only part of the data (mode collapse).
-    /// Checks draw from their own generator, so turning them on does not change training.
+    /// Checks draw from their own generator, so turning them on does not change training. A tabular model's check also
+    /// scores the decoded rows (<see cref="GanQualityCheck.ColumnDistance"/>, <see cref="GanQualityCheck.DependenceDifference"/>).
     /// </summary>
     public int QualityCheckEveryEpochs { get; set; }
+    /// <summary>
+    /// Returns the generator of the best quality check instead of the last epoch's (needs <see cref="QualityCheckEveryEpochs"/>;
+    /// the last epoch is always checked too). Best is the lowest <see cref="GanQualityCheck.ColumnDistance"/> +
+    /// <see cref="GanQualityCheck.DependenceDifference"/> for tabular models, the highest <see cref="GanQualityCheck.Coverage"/>
+    /// for others. GAN losses do not say when a generator is good, and its quality moves from epoch to epoch; this is early
+    /// stopping's "restore the best weights" on the check's own rows. Checkpoints carry the best so far, so a resumed run
+    /// chooses among all of its checks. With <see cref="SaveTrainingState"/>, the discriminator and optimizer states kept
+    /// are the last epoch's. Default false (true, with checks every 20 epochs, for <see cref="TabularGanOptions"/>).
+    /// </summary>
+    public bool KeepBestGenerator { get; set; }
     /// <summary>Coverage below which a quality check logs a mode-collapse warning. Default 0.25.</summary>
     public double CollapseWarningCoverage { get; set; } = 0.25;
     /// <summary>Keep the discriminator and optimizer state in saved models (to resume training later).</summary>

@@ -20,6 +20,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     private const int FormatVersion = 1;
     private const string FilePrefix = "checkpoint-epoch-";
     private const string AverageEntry = "generator_average.safetensors";
+    private const string BestEntry = "generator_best.safetensors";
 
     public required int Epoch { get; init; }
     public required long GeneratorSteps { get; init; }
@@ -34,6 +35,8 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>The moving average of the generator's weights (<see cref="GanTrainerOptions.GeneratorAverageDecay"/>), or null when none is kept.</summary>
     public Dictionary<string, Tensor>? GeneratorAverage { get; init; }
     public required Dictionary<string, Tensor> Discriminator { get; init; }
+    /// <summary>The best quality check's generator so far (<see cref="GanTrainerOptions.KeepBestGenerator"/>) with its epoch and score, or null.</summary>
+    public (int Epoch, double Score, Dictionary<string, Tensor> Weights)? BestGenerator { get; init; }
     public required OptimizerState GeneratorOptimizer { get; init; }
     public required OptimizerState DiscriminatorOptimizer { get; init; }
     public required Tensor NoiseGeneratorState { get; init; }
@@ -56,6 +59,8 @@ internal sealed class TrainingCheckpoint : IDisposable
         public string OptimizerKind { get; set; } = "";
         public Dictionary<string, double> GeneratorOptimizerValues { get; set; } = new();
         public Dictionary<string, double> DiscriminatorOptimizerValues { get; set; } = new();
+        public int BestGeneratorEpoch { get; set; }
+        public double BestGeneratorScore { get; set; }
     }
 
     /// <summary>The checkpoint file for <paramref name="epoch"/> in <paramref name="directory"/>.</summary>
@@ -64,7 +69,8 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>Writes the run's state after <paramref name="epoch"/>; readers see the old file set or the complete new file, never a partial one.</summary>
     public static string Write(string directory, int epoch, long generatorSteps, long discriminatorSteps, IReadOnlyList<GanEpochMetrics> history,
                                GanTrainerOptions options, int seed, DataScaler scaling, int rows, int features, Module generator, Module? generatorAverage, Module discriminator,
-                               Optimizer generatorOptimizer, Optimizer discriminatorOptimizer, MLNetGan.Torch.Generator noise, MLNetGan.Torch.Generator layers)
+                               Optimizer generatorOptimizer, Optimizer discriminatorOptimizer, MLNetGan.Torch.Generator noise, MLNetGan.Torch.Generator layers,
+                               BestGenerator? best = null)
     {
         var path = PathFor(directory, epoch);
         using var scope = torch.NewDisposeScope();
@@ -78,6 +84,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             ScalingMinimum = scaling.Minimum, ScalingMaximum = scaling.Maximum, Rows = rows, Features = features, OptimizerKind = gState.Kind,
             GeneratorOptimizerValues = gState.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
             DiscriminatorOptimizerValues = dState.Values.ToDictionary(kv => kv.Key, kv => kv.Value),
+            BestGeneratorEpoch = best?.Weights is null ? 0 : best.Epoch, BestGeneratorScore = best?.Weights is null ? 0 : best.Score,
         };
         var random = new Dictionary<string, Tensor> { ["noise"] = noise.get_state(), ["layers"] = layers.get_state() };
         AtomicFile.Write(path, stream =>
@@ -86,6 +93,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             using (var entry = zip.CreateEntry("checkpoint.json").Open()) JsonSerializer.Serialize(entry, header, GanJson.Options);
             Entry(zip, "generator.safetensors", generator.state_dict());
             if (generatorAverage is not null) Entry(zip, AverageEntry, generatorAverage.state_dict());
+            if (best?.Weights is { } bestWeights) Entry(zip, BestEntry, bestWeights);
             Entry(zip, "discriminator.safetensors", discriminator.state_dict());
             Entry(zip, "generator_optimizer.safetensors", gState.Tensors);
             Entry(zip, "discriminator_optimizer.safetensors", dState.Tensors);
@@ -157,6 +165,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             }
             var generator = Read("generator.safetensors");
             var average = zip.GetEntry(AverageEntry) is null ? null : Read(AverageEntry);
+            var best = zip.GetEntry(BestEntry) is null ? null : Read(BestEntry);
             var discriminator = Read("discriminator.safetensors");
             var generatorOptimizer = Read("generator_optimizer.safetensors");
             var discriminatorOptimizer = Read("discriminator_optimizer.safetensors");
@@ -174,6 +183,7 @@ internal sealed class TrainingCheckpoint : IDisposable
                 Options = GanOptionsJson.Deserialize<GanTrainerOptions>(header.OptionsKind, header.Options), Seed = header.Seed,
                 Scaling = header.ScalingMinimum.Length == 0 ? DataScaler.Identity : new DataScaler(header.ScalingMinimum, header.ScalingMaximum),
                 Rows = header.Rows, Features = header.Features, Generator = generator, GeneratorAverage = average, Discriminator = discriminator,
+                BestGenerator = best is null ? null : (header.BestGeneratorEpoch, header.BestGeneratorScore, best),
                 GeneratorOptimizer = new OptimizerState(header.OptimizerKind, generatorOptimizer, header.GeneratorOptimizerValues),
                 DiscriminatorOptimizer = new OptimizerState(header.OptimizerKind, discriminatorOptimizer, header.DiscriminatorOptimizerValues),
                 NoiseGeneratorState = noiseState, LayerGeneratorState = layerState,
@@ -231,7 +241,8 @@ internal sealed class TrainingCheckpoint : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in Generator.Values.Concat(Discriminator.Values).Concat(GeneratorAverage?.Values ?? Enumerable.Empty<Tensor>())) t.Dispose();
+        foreach (var t in Generator.Values.Concat(Discriminator.Values).Concat(GeneratorAverage?.Values ?? Enumerable.Empty<Tensor>())
+                                          .Concat(BestGenerator?.Weights.Values ?? Enumerable.Empty<Tensor>())) t.Dispose();
         GeneratorOptimizer.Dispose();
         DiscriminatorOptimizer.Dispose();
         NoiseGeneratorState.Dispose();

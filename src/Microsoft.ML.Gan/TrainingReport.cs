@@ -55,6 +55,14 @@ internal static class TrainingReport
                 ("coverage", "#e377c2", Column(h => h.Quality?.Coverage ?? double.NaN)),
             }, yLabel: "share (0-1)"));
         }
+        if (history.Any(h => h.Quality?.ColumnDistance is not null))
+        {
+            html.Append(GanPlots.LineChartSvg("Table checks (lower is better)", "epoch", new[]
+            {
+                ("column distance", "#17becf", Column(h => h.Quality?.ColumnDistance ?? double.NaN)),
+                ("dependence difference", "#bcbd22", Column(h => h.Quality?.DependenceDifference ?? double.NaN)),
+            }, yLabel: "distance"));
+        }
         html.Append("</div></section>");
 
         if (frames.Count > 0)

@@ -32,6 +32,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly SnapshotWriter? snapshots;
     private readonly ThreadTuner? threadTuner;
     private readonly QualityMonitor? qualityMonitor;
+    private readonly TableQualityMonitor? tableMonitor;
+    private readonly BestGenerator? best;
     private readonly GeneratorAverage? average;
     private readonly LabelConditioning? conditioning;
     private readonly Tensor? labels;
@@ -51,7 +53,7 @@ internal sealed class TrainingRun : IDisposable
 
     public TrainingRun(MLContext context, GanTrainerOptions options, NetworkSpec generatorSpec, NetworkSpec discriminatorSpec, FeatureMatrix data,
                        int seed, Device device, string source, int[]? imageShape, DataScaler scaling, TrainingCheckpoint? resumeFrom = null,
-                       (LabelConditioning Conditioning, long[] Labels)? labelled = null, DataParallel? parallel = null)
+                       (LabelConditioning Conditioning, long[] Labels)? labelled = null, DataParallel? parallel = null, TableCodec? table = null)
     {
         this.parallel = parallel;
         // Labels reach a convolutional discriminator (one that starts by unflattening images) as channels, any other as features.
@@ -99,7 +101,12 @@ internal sealed class TrainingRun : IDisposable
         if (options.GeneratorAverageDecay > 0) average = new GeneratorAverage(generatorSpec, GeneratorNetwork, options.GeneratorAverageDecay, device);
         var snapshotFolder = options.SnapshotDirectory ?? (options.TrainingReportDirectory is { } report ? Path.Combine(report, "snapshots") : null);
         if (snapshotFolder is not null && (parallel?.IsMain ?? true)) snapshots = new SnapshotWriter(snapshotFolder, options, seed, data, imageShape, conditioning);
-        if (options.QualityCheckEveryEpochs > 0) qualityMonitor = new QualityMonitor(realData, options, seed, device, conditioning);
+        if (options.QualityCheckEveryEpochs > 0)
+        {
+            qualityMonitor = new QualityMonitor(realData, options, seed, device, conditioning);
+            if (table is not null) tableMonitor = new TableQualityMonitor(realData, labelled?.Labels, table, options, seed, device, conditioning);
+        }
+        if (options.KeepBestGenerator) best = new BestGenerator();
         if (resumeFrom is { } checkpoint)
         {
             // Built from the seed as a fresh run is (same draws), then overwritten.
@@ -131,6 +138,7 @@ internal sealed class TrainingRun : IDisposable
         discriminatorOptimizer.load_state_dict(checkpoint.DiscriminatorOptimizer);
         random.set_state(checkpoint.NoiseGeneratorState);
         layers.set_state(checkpoint.LayerGeneratorState);
+        if (best is not null && checkpoint.BestGenerator is { } kept) best.Restore(kept.Epoch, kept.Score, kept.Weights);
         history.Clear();
         history.AddRange(checkpoint.History);
         generatorSteps = checkpoint.GeneratorSteps;
@@ -273,7 +281,12 @@ internal sealed class TrainingRun : IDisposable
 
             parallel?.Average(sums.Tensors);
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
-            if (qualityMonitor is not null && epoch % options.QualityCheckEveryEpochs == 0) metrics = metrics with { Quality = CheckQuality(epoch) };
+            var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
+            // The best generator is chosen among the checks, so the last epoch is always one of them.
+            if (qualityMonitor is not null && (epoch % options.QualityCheckEveryEpochs == 0 || (best is not null && lastEpoch)))
+            {
+                metrics = metrics with { Quality = CheckQuality(epoch) };
+            }
             history.Add(metrics);
             options.Progress?.Report(new GanProgress
             {
@@ -284,12 +297,11 @@ internal sealed class TrainingRun : IDisposable
             // BatchNorm statistics are rank 0's, as DDP's broadcast buffers make them, so every rank samples alike.
             parallel?.BroadcastBuffersFromMain(new[] { GeneratorNetwork, discriminator, average?.Network }.OfType<Module>().ToArray());
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
-            var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
             if (options.CheckpointDirectory is { } directory && !Cancelled() && (parallel?.IsMain ?? true) &&
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
             {
                 var path = TrainingCheckpoint.Write(directory, epoch, generatorSteps, discriminatorSteps, history, options, seed, scaling, data.Rows, data.Columns,
-                                                    GeneratorNetwork, average?.Network, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers);
+                                                    GeneratorNetwork, average?.Network, discriminator, generatorOptimizer, discriminatorOptimizer, random, layers, best);
                 context.WriteLog(source, $"Checkpoint after epoch {epoch}: {path}");
             }
             if (Cancelled())
@@ -299,6 +311,10 @@ internal sealed class TrainingRun : IDisposable
             }
         }
         snapshots?.Finish();
+        if (best?.CopyInto(SamplingNetwork) == true)
+        {
+            context.WriteLog(source, FormattableString.Invariant($"Keeping the generator of epoch {best.Epoch}, the best quality check (score {best.Score:F4}; KeepBestGenerator)."));
+        }
         if (parallel is not null)
         {
             context.WriteLog(source, FormattableString.Invariant($"Rank {parallel.Rank}: {parallel.CommunicationSeconds:F2} s in collectives, {parallel.BytesReduced / 1e6:F1} MB all-reduced."));
@@ -342,6 +358,12 @@ internal sealed class TrainingRun : IDisposable
     private GanQualityCheck? CheckQuality(int epoch)
     {
         var check = qualityMonitor!.Check(SamplingNetwork);
+        if (tableMonitor is not null)
+        {
+            var (columnDistance, dependence) = tableMonitor.Check(SamplingNetwork);
+            check = (check ?? new GanQualityCheck { Precision = double.NaN, Recall = double.NaN, Coverage = double.NaN }) with { ColumnDistance = columnDistance, DependenceDifference = dependence };
+        }
+        if (check is not null) best?.Offer(epoch, check, SamplingNetwork);
         if (check is { } c && c.Coverage < options.CollapseWarningCoverage)
         {
             context.WriteLog(source, FormattableString.Invariant(
@@ -449,6 +471,8 @@ internal sealed class TrainingRun : IDisposable
         realData.Dispose();
         labels?.Dispose();
         qualityMonitor?.Dispose();
+        tableMonitor?.Dispose();
+        best?.Dispose();
         random.Dispose();
         layers.Dispose();
         generatorOptimizer.Dispose();

@@ -1,0 +1,94 @@
+namespace MLNetGan.Gan.Tests;
+
+/// <summary>GanTrainerOptions.KeepBestGenerator: the model is the generator of the best quality check, and checkpoints carry it.</summary>
+[Collection(nameof(ProcessWideState))] // bit-identical runs need libtorch's global generator to themselves
+public sealed class KeepBestGeneratorTests
+{
+    private static VanillaGanOptions RingOptions(int epochs, bool keepBest) => new()
+    {
+        Epochs = epochs, BatchSize = 64, LatentDimension = 3, HiddenLayers = new[] { 16, 16 }, Seed = 3, Threads = 1,
+        QualityCheckEveryEpochs = 1, KeepBestGenerator = keepBest,
+    };
+
+    [Fact]
+    public void The_model_is_the_generator_of_the_check_with_the_highest_coverage()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => log.Add(e.Message);
+        var data = ml.Gan().Datasets.GaussianRing(1_280, seed: 2, standardDeviation: 0.05);
+
+        using var kept = ml.Gan().Trainers.Vanilla(RingOptions(epochs: 6, keepBest: true)).Fit(data);
+
+        var checks = kept.History.Select(h => (h.Epoch, h.Quality!.Coverage)).ToList();
+        checks.Should().HaveCount(6);
+        var best = checks.First(c => c.Coverage == checks.Max(m => m.Coverage)).Epoch;
+        best.Should().BeLessThan(6, "this seed's run peaks before its last epoch, so the test sees weights restored");
+        log.Should().Contain(m => m.Contains($"Keeping the generator of epoch {best},"));
+        // Checks do not change training, so a run that stops at the best epoch holds the same weights.
+        using var stoppedThere = ml.Gan().Trainers.Vanilla(RingOptions(epochs: best, keepBest: false)).Fit(data);
+        TestData.Points(kept.Generate(200, seed: 5)).Should().Equal(TestData.Points(stoppedThere.Generate(200, seed: 5)));
+        using var last = ml.Gan().Trainers.Vanilla(RingOptions(epochs: 6, keepBest: false)).Fit(data);
+        TestData.Points(kept.Generate(200, seed: 5)).Should().NotEqual(TestData.Points(last.Generate(200, seed: 5)));
+    }
+
+    [Fact]
+    public void Keeping_the_best_needs_quality_checks()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = RingOptions(epochs: 2, keepBest: true);
+        options.QualityCheckEveryEpochs = 0;
+        var act = () => ml.Gan().Trainers.Vanilla(options).Fit(ml.Gan().Datasets.GaussianRing(256, seed: 2));
+        act.Should().Throw<ArgumentException>().WithMessage("*QualityCheckEveryEpochs*KeepBestGenerator*");
+    }
+
+    public sealed class Row
+    {
+        public float Size { get; set; }
+        public double Price { get; set; }
+        public string Kind { get; set; } = "";
+    }
+
+    private static IDataView Table(MLContext ml) => ml.Data.LoadFromEnumerable(Enumerable.Range(0, 600).Select(i =>
+    {
+        var size = 1 + i % 50;
+        return new Row { Size = size, Price = 3 * size + i % 7, Kind = size > 25 ? "large" : i % 5 == 0 ? "rare" : "small" };
+    }).ToList());
+
+    private static TabularGanOptions TableOptions(int epochs, string? checkpoints) => new()
+    {
+        Epochs = epochs, BatchSize = 100, HiddenLayers = new[] { 32, 32 }, Seed = 4, Threads = 1, QualityCheckEveryEpochs = 1,
+        KeepBestGenerator = true, CheckpointDirectory = checkpoints, CheckpointsToKeep = 0,
+    };
+
+    [Fact]
+    public void Tabular_checks_score_decoded_rows_and_a_resumed_run_keeps_the_best_of_all_its_checks()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Table(ml);
+        var folder = Directory.CreateTempSubdirectory("mlnetgan-keepbest-").FullName;
+        try
+        {
+            using var straight = ml.Gan().Trainers.Tabular(TableOptions(6, null)).Fit(data);
+            straight.History.Should().OnlyContain(h => h.Quality!.ColumnDistance > 0 && h.Quality.ColumnDistance <= 1
+                                                       && h.Quality.DependenceDifference >= 0 && h.Quality.DependenceDifference <= 2);
+            var scores = straight.History.Select(h => h.Quality!.ColumnDistance!.Value + h.Quality.DependenceDifference!.Value).ToList();
+            var best = scores.IndexOf(scores.Min()) + 1;
+            best.Should().BeLessThanOrEqualTo(3, "this seed's best check comes in the first half, before the resume, so the checkpoint must carry it");
+
+            using (ml.Gan().Trainers.Tabular(TableOptions(3, folder)).Fit(data)) { }
+            using var resumed = ml.Gan().Trainers.Tabular(TableOptions(6, folder)).Fit(data, resumeFrom: folder);
+
+            Rows(ml, resumed).Should().BeEquivalentTo(Rows(ml, straight), o => o.WithStrictOrdering(), "the checkpoint carries the best generator so far");
+            // The best of all six checks is also the best of the first `best`, so a run that stops there keeps the same generator.
+            using var stoppedThere = ml.Gan().Trainers.Tabular(TableOptions(best, null)).Fit(data);
+            Rows(ml, straight).Should().BeEquivalentTo(Rows(ml, stoppedThere), o => o.WithStrictOrdering());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static List<Row> Rows(MLContext ml, GanGenerator model) => ml.Data.CreateEnumerable<Row>(model.Generate(300, seed: 9), reuseRowObject: false).ToList();
+}
