@@ -118,8 +118,13 @@ public sealed record LabelConditioning
         {
             layers[0] = unflatten with { Shape = new[] { channels + Count }.Concat(rest).ToArray() };
         }
-        var first = layers.FindIndex(l => l.Kind is "Linear" or "Conv2d" or "ConvTranspose2d");
+        var first = layers.FindIndex(l => l.Kind is "Linear" or "Conv2d" or "ConvTranspose2d" or "Residual");
         layers[first] = layers[first] with { In = layers[first].In + Count };
+        // A residual block passes its input on beside its output, so the K values widen every layer up to the first plain one.
+        for (var i = first + 1; i < layers.Count && layers[i - 1].Kind == "Residual"; i++)
+        {
+            if (layers[i].Kind is "Residual" or "Linear" or "BatchNorm1d") layers[i] = layers[i] with { In = layers[i].In + Count };
+        }
         return new NetworkSpec(layers);
     }
 }

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 public sealed record LayerSpec
 {
-    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Maxout, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination, TableOutput.</summary>
+    /// <summary>Layer kind: Linear, Conv2d, ConvTranspose2d, BatchNorm1d, BatchNorm2d, ReLU, LeakyReLU, Maxout, Tanh, Sigmoid, Dropout, Flatten, Unflatten, MinibatchStdDev, MinibatchDiscrimination, TableOutput, Residual.</summary>
     public string Kind { get; init; } = "";
     /// <summary>Input features or channels.</summary>
     public long In { get; init; }
@@ -102,6 +102,12 @@ public sealed record LayerSpec
     public static LayerSpec TableOutput(long[] segments) => new() { Kind = "TableOutput", Segments = segments };
 
     /// <summary>
+    /// CTGAN's generator block: Linear(<paramref name="inFeatures"/>, <paramref name="outFeatures"/>), BatchNorm and ReLU,
+    /// with the block's input concatenated after the result, so it outputs <c>outFeatures + inFeatures</c> values.
+    /// </summary>
+    public static LayerSpec Residual(long inFeatures, long outFeatures) => new() { Kind = "Residual", In = inFeatures, Out = outFeatures };
+
+    /// <summary>
     /// Checks a layer read from a file and returns how many values its state dict holds (weights, biases,
     /// BatchNorm statistics), so a loader can refuse a description that asks for more memory than the file
     /// supplies before anything is allocated.
@@ -133,6 +139,9 @@ public sealed record LayerSpec
                 case "BatchNorm1d" or "BatchNorm2d":
                     Require(In > 0, $"{Kind} layer needs a positive number of features, not {In}.");
                     return checked(4 * In + 1); // weight, bias, running mean and variance, batches seen
+                case "Residual":
+                    Require(In > 0 && Out > 0, $"Residual layer sizes {In} -> {Out} must be positive.");
+                    return checked(In * Out + Out + 4 * Out + 1); // the Linear layer and its BatchNorm
                 case "LeakyReLU":
                     Require(double.IsFinite(Value), "LeakyReLU slope must be a finite number.");
                     return 0;
@@ -198,6 +207,7 @@ public sealed record LayerSpec
         "Maxout" => new MaxoutLayer(Kernel),
         "MinibatchStdDev" => new MinibatchStdDevLayer(Group),
         "MinibatchDiscrimination" => new MinibatchDiscriminationLayer(In, Out, Kernel),
+        "Residual" => new ResidualLayer(In, Out),
         "TableOutput" => new TableOutputLayer(Segments ?? throw new InvalidDataException("TableOutput layer without segments.")),
         _ => throw new InvalidDataException($"Unknown layer kind '{Kind}'."),
     };
@@ -238,7 +248,7 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers)
     public bool EndsWithSigmoid => Layers.Count > 0 && Layers[^1].Kind == "Sigmoid";
 
     /// <summary>True when the network contains batch normalization.</summary>
-    public bool HasBatchNorm => Layers.Any(l => l.Kind.StartsWith("BatchNorm", StringComparison.Ordinal));
+    public bool HasBatchNorm => Layers.Any(l => l.Kind.StartsWith("BatchNorm", StringComparison.Ordinal) || l.Kind == "Residual");
 
     /// <summary>
     /// True when a row's output depends on the other rows of its batch (batch normalization in training, minibatch

@@ -4,9 +4,9 @@ namespace Microsoft.ML.Gan;
 
 /// <summary>
 /// Options of <see cref="TabularGanTrainer"/>: a GAN for tables after CTGAN (Xu et al. 2019). Defaults are CTGAN's:
-/// latent 128, generator 256-256 with BatchNorm and ReLU, discriminator 256-256 with LeakyReLU(0.2) and dropout 0.5,
-/// 10 samples packed per discriminator input (PacGAN), WGAN-GP (λ 10), Adam(2e-4, 0.5, 0.9) with weight decay 1e-6,
-/// 300 epochs; batch 100 where CTGAN uses 500, because 100 measured better on the benchmark tables (docs/tabular.md).
+/// latent 128, generator of two residual blocks of 256 (Linear, BatchNorm, ReLU, input passed on), discriminator 256-256
+/// with LeakyReLU(0.2) and dropout 0.5, 10 samples packed per discriminator input (PacGAN), WGAN-GP (λ 10), Adam(2e-4,
+/// 0.5, 0.9) with weight decay 1e-6, 300 epochs; batch 100 where CTGAN uses 500, because 100 measured better on the benchmark tables (docs/tabular.md).
 /// Unlike CTGAN, the model returned is the generator of the best quality check (every 20 epochs and the last; see
 /// <see cref="GanTrainerOptions.KeepBestGenerator"/>), which lowered the dependence difference on every benchmark table.
 /// </summary>
@@ -38,6 +38,14 @@ public sealed class TabularGanOptions : GanTrainerOptions
 
     /// <summary>Hidden widths of both networks.</summary>
     public int[] HiddenLayers { get; set; } = { 256, 256 };
+
+    /// <summary>
+    /// CTGAN's generator: one <see cref="LayerSpec.Residual"/> block per hidden width (Linear, BatchNorm, ReLU, with the
+    /// block's input passed on beside its output), then a Linear layer to the encoded width. False: a plain stack of
+    /// Linear, BatchNorm and ReLU layers (this library's default before CTGAN's blocks measured better: docs/tabular.md).
+    /// Default true.
+    /// </summary>
+    public bool ResidualGenerator { get; set; } = true;
 
     /// <summary>The encoded table's output layout, set for the run that builds the default networks.</summary>
     [System.Text.Json.Serialization.JsonIgnore] internal long[]? OutputSegments { get; set; }
@@ -75,10 +83,27 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
         var segments = options.OutputSegments ?? throw new InvalidOperationException("The table's encoding is not known yet.");
         var hidden = options.HiddenLayers.Select(h => (long)h).ToArray();
         if (hidden.Length == 0 || hidden.Any(h => h < 1)) throw new ArgumentException("Option HiddenLayers needs at least one positive width.", nameof(options));
-        var generator = NetworkSpec.Mlp(hidden.Prepend(options.LatentDimension).Append(features).ToArray(), () => LayerSpec.ReLU(),
-                                        output: LayerSpec.TableOutput(segments), batchNorm: true);
+        var generator = options.ResidualGenerator
+            ? ResidualGenerator(options.LatentDimension, hidden, features, LayerSpec.TableOutput(segments))
+            : NetworkSpec.Mlp(hidden.Prepend(options.LatentDimension).Append(features).ToArray(), () => LayerSpec.ReLU(),
+                              output: LayerSpec.TableOutput(segments), batchNorm: true);
         var discriminator = NetworkSpec.Mlp(hidden.Prepend(features).Append(1L).ToArray(), () => LayerSpec.LeakyReLU(0.2), dropout: 0.5);
         return (generator, discriminator);
+    }
+
+    /// <summary>CTGAN's generator: residual blocks that each add their width to the features passed on, then a Linear layer and the output layer.</summary>
+    private static NetworkSpec ResidualGenerator(long latent, long[] hidden, long features, LayerSpec output)
+    {
+        var layers = new List<LayerSpec>();
+        var width = latent;
+        foreach (var h in hidden)
+        {
+            layers.Add(LayerSpec.Residual(width, h));
+            width += h;
+        }
+        layers.Add(LayerSpec.Linear(width, features));
+        layers.Add(output);
+        return new NetworkSpec(layers);
     }
 
     private protected override (IDataView Data, TableCodec? Table) Prepare(IDataView input, TabularGanOptions options)

@@ -21,10 +21,10 @@ internal static class WeightInitializer
                 case ("Conv2d" or "ConvTranspose2d", "weight" or "weight_orig"): // weight_orig: under spectral normalization
                     parameter.normal_(0, 0.02, generator);
                     break;
-                case ("BatchNorm1d" or "BatchNorm2d", "weight"):
+                case ("BatchNorm1d" or "BatchNorm2d", "weight") or ("Residual", "bn.weight"):
                     parameter.normal_(1, 0.02, generator);
                     break;
-                case ("BatchNorm1d" or "BatchNorm2d", "bias"):
+                case ("BatchNorm1d" or "BatchNorm2d", "bias") or ("Residual", "bn.bias"):
                     parameter.zero_();
                     break;
             }

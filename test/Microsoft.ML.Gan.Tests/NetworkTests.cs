@@ -102,4 +102,45 @@ public sealed class NetworkTests
         var bad = () => new NetworkSpec(new[] { LayerSpec.Maxout(0) }).CheckedStateSize();
         bad.Should().Throw<InvalidDataException>().WithMessage("*Maxout pieces 0*");
     }
+
+    [Fact]
+    public void A_residual_block_passes_its_input_on_beside_its_normalized_output()
+    {
+        var spec = new NetworkSpec(new[] { LayerSpec.Residual(3, 4) });
+        using var block = spec.Build();
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(5, 3).requires_grad_();
+        var y = block.forward(x);
+
+        y.shape.Should().Equal(5, 7);
+        y.narrow(1, 4, 3).data<float>().ToArray().Should().Equal(x.data<float>().ToArray(), "the input comes out unchanged after the block's own features");
+        var state = block.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        state.Keys.Should().Equal("0.fc.weight", "0.fc.bias", "0.bn.weight", "0.bn.bias", "0.bn.running_mean", "0.bn.running_var", "0.bn.num_batches_tracked");
+        spec.CheckedStateSize().Should().Be(state.Values.Sum(t => t.numel()), "a file's description is checked against the memory it asks for");
+        // Linear, then BatchNorm with the batch's own statistics (weight 1, bias 0 at the start), then ReLU.
+        using (torch.no_grad())
+        {
+            var h = torch.nn.functional.linear(x, state["0.fc.weight"], state["0.fc.bias"]);
+            var mean = h.mean(new long[] { 0 }, keepdim: true);
+            var variance = (h - mean).pow(2).mean(new long[] { 0 }, keepdim: true);
+            var expected = ((h - mean) / (variance + 1e-5).sqrt()).relu().data<float>().ToArray();
+            y.narrow(1, 0, 4).contiguous().data<float>().ToArray().Should().Equal(expected, (a, b) => Math.Abs(a - b) < 1e-5f);
+        }
+        y.sum().backward();
+        x.grad!.shape.Should().Equal(5, 3);
+    }
+
+    [Fact]
+    public void Label_conditioning_widens_a_residual_chain_up_to_its_first_plain_layer()
+    {
+        var labels = new LabelConditioning(new[] { "a", "b" }, new long[] { 1, 1 });
+        var generator = new NetworkSpec(new[] { LayerSpec.Residual(4, 8), LayerSpec.Residual(12, 8), LayerSpec.Linear(20, 3), LayerSpec.Tanh() });
+        var (widened, _) = labels.Widen(generator, new NetworkSpec(new[] { LayerSpec.Linear(3, 1) }));
+        widened.Layers.Select(l => l.In).Should().Equal(6, 14, 22, 0);
+        using var built = widened.Build();
+        using var scope = torch.NewDisposeScope();
+        built.forward(torch.randn(4, 6)).shape.Should().Equal(4, 3);
+        var bad = () => new NetworkSpec(new[] { LayerSpec.Residual(0, 4) }).CheckedStateSize();
+        bad.Should().Throw<InvalidDataException>().WithMessage("*Residual layer sizes 0 -> 4*");
+    }
 }
