@@ -88,9 +88,10 @@ internal static class TabularBench
                     };
                     if (name == "tabular-gan" && model.History.Any(h => h.Quality is not null))
                     {
-                        // The in-training checks (epoch, column distance, dependence difference), to see how quality moves and which one KeepBestGenerator took.
+                        // The in-training checks (epoch, column distance, dependence difference, label accuracy), to see how quality moves and which one KeepBestGenerator took.
                         line["quality_checks"] = model.History.Where(h => h.Quality?.ColumnDistance is not null)
-                            .Select(h => new[] { h.Epoch, Math.Round(h.Quality!.ColumnDistance!.Value, 4), Math.Round(h.Quality.DependenceDifference ?? double.NaN, 4) }).ToList();
+                            .Select(h => new[] { h.Epoch, Math.Round(h.Quality!.ColumnDistance!.Value, 4), Math.Round(h.Quality.DependenceDifference ?? double.NaN, 4),
+                                                 Math.Round(h.Quality.LabelAccuracy ?? double.NaN, 4) }).ToList();
                     }
                     if (table.Rare is { } rare)
                     {

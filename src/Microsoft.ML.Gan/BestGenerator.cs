@@ -21,11 +21,12 @@ internal sealed class BestGenerator : IDisposable
     public IReadOnlyDictionary<string, Tensor>? Weights => weights;
 
     /// <summary>
-    /// A check's score, lower is better: column distance plus dependence difference for tables (a table of one column
-    /// has no pairs, so only its distance counts), 1 - coverage otherwise. NaN (a check without k-NN balls) never wins.
+    /// A check's score, lower is better: for tables, column distance plus dependence difference (a table of one column
+    /// has no pairs, so only its distance counts) plus, for conditional ones, the label error 1 - label accuracy; 1 -
+    /// coverage otherwise. NaN (a check without k-NN balls) never wins.
     /// </summary>
     public static double ScoreOf(GanQualityCheck check) => check.ColumnDistance is { } distance
-        ? distance + (check.DependenceDifference is { } d && !double.IsNaN(d) ? d : 0)
+        ? distance + (check.DependenceDifference is { } d && !double.IsNaN(d) ? d : 0) + (1 - check.LabelAccuracy ?? 0)
         : 1 - check.Coverage;
 
     /// <summary>Keeps a copy of <paramref name="network"/>'s weights when <paramref name="check"/> beats the best so far; returns whether it did.</summary>

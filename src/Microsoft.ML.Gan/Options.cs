@@ -117,6 +117,12 @@ public sealed record GanQualityCheck
     public double? ColumnDistance { get; init; }
     /// <summary>Tabular models: the pairwise dependence difference of the same rows (0 best), as <see cref="TableMetrics.PairwiseDependenceDifference"/>; null for other models.</summary>
     public double? DependenceDifference { get; init; }
+    /// <summary>
+    /// Conditional tabular models: the label accuracy on the 2,000 training rows of a softmax regression trained on the
+    /// generated rows to predict their labels (train on synthetic, test on real, within the training data; 1 best);
+    /// null for other models.
+    /// </summary>
+    public double? LabelAccuracy { get; init; }
 }
 
 /// <summary>Metrics of one epoch, kept in <see cref="GanGenerator.History"/>.</summary>
@@ -349,8 +355,8 @@ public class GanTrainerOptions : NetworkTrainerOptions
     /// <summary>
     /// Returns the generator of the best quality check instead of the last epoch's (needs <see cref="QualityCheckEveryEpochs"/>;
     /// the last epoch is always checked too). Best is the lowest <see cref="GanQualityCheck.ColumnDistance"/> +
-    /// <see cref="GanQualityCheck.DependenceDifference"/> for tabular models, the highest <see cref="GanQualityCheck.Coverage"/>
-    /// for others. GAN losses do not say when a generator is good, and its quality moves from epoch to epoch; this is early
+    /// <see cref="GanQualityCheck.DependenceDifference"/> (+ 1 - <see cref="GanQualityCheck.LabelAccuracy"/> for a conditional
+    /// table) for tabular models, the highest <see cref="GanQualityCheck.Coverage"/> for others. GAN losses do not say when a generator is good, and its quality moves from epoch to epoch; this is early
     /// stopping's "restore the best weights" on the check's own rows. Checkpoints carry the best so far, so a resumed run
     /// chooses among all of its checks. With <see cref="SaveTrainingState"/>, the discriminator and optimizer states kept
     /// are the last epoch's. Default false (true, with checks every 20 epochs, for <see cref="TabularGanOptions"/>).

@@ -360,8 +360,9 @@ internal sealed class TrainingRun : IDisposable
         var check = qualityMonitor!.Check(SamplingNetwork);
         if (tableMonitor is not null)
         {
-            var (columnDistance, dependence) = tableMonitor.Check(SamplingNetwork);
-            check = (check ?? new GanQualityCheck { Precision = double.NaN, Recall = double.NaN, Coverage = double.NaN }) with { ColumnDistance = columnDistance, DependenceDifference = dependence };
+            var (columnDistance, dependence, labelAccuracy) = tableMonitor.Check(SamplingNetwork);
+            check = (check ?? new GanQualityCheck { Precision = double.NaN, Recall = double.NaN, Coverage = double.NaN })
+                with { ColumnDistance = columnDistance, DependenceDifference = dependence, LabelAccuracy = labelAccuracy };
         }
         if (check is not null) best?.Offer(epoch, check, SamplingNetwork);
         if (check is { } c && c.Coverage < options.CollapseWarningCoverage)

@@ -1,3 +1,5 @@
+using MLNetGan.Torch;
+
 namespace MLNetGan.Gan.Tests;
 
 /// <summary>GanTrainerOptions.KeepBestGenerator: the model is the generator of the best quality check, and checkpoints carry it.</summary>
@@ -71,7 +73,8 @@ public sealed class KeepBestGeneratorTests
         {
             using var straight = ml.Gan().Trainers.Tabular(TableOptions(6, null)).Fit(data);
             straight.History.Should().OnlyContain(h => h.Quality!.ColumnDistance > 0 && h.Quality.ColumnDistance <= 1
-                                                       && h.Quality.DependenceDifference >= 0 && h.Quality.DependenceDifference <= 2);
+                                                       && h.Quality.DependenceDifference >= 0 && h.Quality.DependenceDifference <= 2
+                                                       && h.Quality.LabelAccuracy == null, "an unconditional table has no label to predict");
             var scores = straight.History.Select(h => h.Quality!.ColumnDistance!.Value + h.Quality.DependenceDifference!.Value).ToList();
             var best = scores.IndexOf(scores.Min()) + 1;
             best.Should().BeLessThanOrEqualTo(3, "this seed's best check comes in the first half, before the resume, so the checkpoint must carry it");
@@ -88,6 +91,43 @@ public sealed class KeepBestGeneratorTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_conditional_tables_checks_report_the_label_accuracy_of_a_classifier_trained_on_generated_rows()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TableOptions(3, null);
+        options.LabelColumnName = "Kind";
+        using var model = ml.Gan().Trainers.Tabular(options).Fit(Table(ml));
+        model.History.Should().OnlyContain(h => h.Quality!.LabelAccuracy >= 0 && h.Quality.LabelAccuracy <= 1);
+    }
+
+    [Fact]
+    public void The_checks_classifier_learns_from_one_set_of_rows_and_is_scored_on_another()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Two features; the class is whether the first exceeds the second.
+        var random = new Random(3);
+        float[] Rows(int n) => Enumerable.Range(0, 2 * n).Select(_ => (float)random.NextDouble()).ToArray();
+        long[] Classes(float[] x) => Enumerable.Range(0, x.Length / 2).Select(i => x[2 * i] > x[2 * i + 1] ? 1L : 0L).ToArray();
+        var train = Rows(400);
+        var test = Rows(300);
+        var testX = torch.tensor(test, 300, 2);
+        var testY = torch.tensor(Classes(test), 300);
+
+        TableQualityMonitor.TrainSyntheticTestRealAccuracy(train, Classes(train), testX, testY, classCount: 2).Should().BeGreaterThan(0.95);
+        var flipped = Classes(train).Select(c => 1 - c).ToArray();
+        TableQualityMonitor.TrainSyntheticTestRealAccuracy(train, flipped, testX, testY, classCount: 2).Should().BeLessThan(0.05, "labels learned backwards predict the test rows backwards");
+    }
+
+    [Fact]
+    public void A_checks_score_adds_the_table_distances_and_the_label_error_or_uses_coverage()
+    {
+        BestGenerator.ScoreOf(new GanQualityCheck { ColumnDistance = 0.1, DependenceDifference = 0.2, LabelAccuracy = 0.9 }).Should().BeApproximately(0.4, 1e-12);
+        BestGenerator.ScoreOf(new GanQualityCheck { ColumnDistance = 0.1, DependenceDifference = 0.2 }).Should().BeApproximately(0.3, 1e-12);
+        BestGenerator.ScoreOf(new GanQualityCheck { ColumnDistance = 0.1, DependenceDifference = double.NaN }).Should().BeApproximately(0.1, 1e-12, "a one-column table has no pairs");
+        BestGenerator.ScoreOf(new GanQualityCheck { Coverage = 0.75 }).Should().BeApproximately(0.25, 1e-12);
     }
 
     private static List<Row> Rows(MLContext ml, GanGenerator model) => ml.Data.CreateEnumerable<Row>(model.Generate(300, seed: 9), reuseRowObject: false).ToList();
