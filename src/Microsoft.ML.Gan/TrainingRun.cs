@@ -280,6 +280,9 @@ internal sealed class TrainingRun : IDisposable
             }
 
             parallel?.Average(sums.Tensors);
+            // BatchNorm statistics are rank 0's, as DDP's broadcast buffers make them, so every rank samples alike, and
+            // the quality checks below score the same generator on every rank (so KeepBestGenerator keeps the same one).
+            parallel?.BroadcastBuffersFromMain(new[] { GeneratorNetwork, discriminator, average?.Network }.OfType<Module>().ToArray());
             var metrics = sums.Read(epoch, generatorSteps, clock.Elapsed.TotalSeconds);
             var lastEpoch = epoch == epochs || generatorSteps >= totalSteps;
             // The best generator is chosen among the checks, so the last epoch is always one of them.
@@ -294,8 +297,6 @@ internal sealed class TrainingRun : IDisposable
                 GeneratorLoss = metrics.GeneratorLoss, RealScore = metrics.RealScore, FakeScore = metrics.FakeScore,
                 SamplesPerSecond = sums.DiscriminatorSteps * globalBatch / Math.Max(1e-9, metrics.Seconds), Quality = metrics.Quality,
             });
-            // BatchNorm statistics are rank 0's, as DDP's broadcast buffers make them, so every rank samples alike.
-            parallel?.BroadcastBuffersFromMain(new[] { GeneratorNetwork, discriminator, average?.Network }.OfType<Module>().ToArray());
             if (snapshots is not null && (epoch % options.SnapshotEveryEpochs == 0 || epoch == epochs)) snapshots.Write(epoch, SamplingNetwork, device);
             if (options.CheckpointDirectory is { } directory && !Cancelled() && (parallel?.IsMain ?? true) &&
                 (epoch % options.CheckpointEveryEpochs == 0 || lastEpoch))
