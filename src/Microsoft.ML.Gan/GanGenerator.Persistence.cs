@@ -36,6 +36,7 @@ public sealed partial class GanGenerator
         public long[]? LabelCounts { get; set; }
         public List<TableColumn>? TableColumns { get; set; }
         public TableColumn? TableLabel { get; set; }
+        public int? TableLabelIndex { get; set; }
     }
 
     /// <inheritdoc />
@@ -65,6 +66,7 @@ public sealed partial class GanGenerator
             LabelCounts = Labels?.Counts.ToArray(),
             TableColumns = Table?.Columns.ToList(),
             TableLabel = Table?.Label,
+            TableLabelIndex = Table?.Label is null ? null : Table.LabelIndex,
         };
         ctx.WriteJson("generator.json", info, GanJson.Options);
         using (var stream = ctx.CreateEntry("generator.safetensors")) SafeTensors.Save(network.state_dict(), stream);
@@ -108,7 +110,7 @@ public sealed partial class GanGenerator
         }
         var scaling = AutoencoderFiles.ReadScaling(info.ScalingMinimum, info.ScalingMaximum, info.ScalingLow, featureType.Size);
         var conditioning = ReadConditioning(info.LabelClasses, info.LabelCounts);
-        var table = info.TableColumns is null ? null : TableCodec.Checked(info.TableColumns, info.TableLabel);
+        var table = info.TableColumns is null ? null : TableCodec.Checked(info.TableColumns, info.TableLabel, info.TableLabelIndex);
         if (table is not null && (table.Width != featureType.Size || (table.Label is null) != (conditioning is null)))
         {
             throw new InvalidDataException("The saved table's encoding does not match the generator's width or its labels.");

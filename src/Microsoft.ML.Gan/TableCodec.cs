@@ -82,21 +82,25 @@ internal sealed class TableCodec
     private const double PointMassShare = 0.1;    // a value this frequent gets a mode of its own
     private const int MaxPointMasses = 3;
 
-    public TableCodec(IReadOnlyList<TableColumn> columns, TableColumn? label = null)
+    public TableCodec(IReadOnlyList<TableColumn> columns, TableColumn? label = null, int? labelIndex = null)
     {
         Columns = columns;
         Label = label;
+        LabelIndex = Math.Clamp(labelIndex ?? columns.Count, 0, columns.Count);
     }
 
     /// <summary>The modelled columns, in the generator's output order.</summary>
     public IReadOnlyList<TableColumn> Columns { get; }
     /// <summary>The label column a conditional model generates from its class (categories = the model's classes), or null.</summary>
     public TableColumn? Label { get; }
-    /// <summary>The generated view's columns: the modelled ones, then the label.</summary>
-    public IReadOnlyList<TableColumn> OutputColumns => Label is null ? Columns : Columns.Append(Label).ToList();
+    /// <summary>Where the label goes among <see cref="OutputColumns"/>: its place among the training columns (last in files from before it was kept).</summary>
+    public int LabelIndex { get; }
 
-    /// <summary>A copy whose label column has the model's classes (known once the labels were read).</summary>
-    public TableCodec WithLabel(TableColumn label) => new(Columns, label);
+    /// <summary>The generated view's columns: the modelled ones with the label at <see cref="LabelIndex"/>, in the training table's order.</summary>
+    public IReadOnlyList<TableColumn> OutputColumns => Label is null ? Columns : Columns.Take(LabelIndex).Append(Label).Concat(Columns.Skip(LabelIndex)).ToList();
+
+    /// <summary>A copy with <paramref name="label"/> as its label column, at <paramref name="labelIndex"/> (default: where the label is now, else last).</summary>
+    public TableCodec WithLabel(TableColumn label, int? labelIndex = null) => new(Columns, label, labelIndex ?? LabelIndex);
 
     /// <summary>Decodes generated rows and, for a conditional model, the rows' classes into the label column.</summary>
     public Array[] DecodeOutput(float[] values, long[]? classes, int rows)
@@ -105,7 +109,7 @@ internal sealed class TableCodec
         if (Label is null) return decoded;
         if (classes is null) throw new InvalidOperationException("A conditional table needs each row's class.");
         var chosen = classes.Select(c => Label.Categories![c]).ToArray();
-        return decoded.Append(Categorical(Label, chosen)).ToArray();
+        return decoded.Take(LabelIndex).Append(Categorical(Label, chosen)).Concat(decoded.Skip(LabelIndex)).ToArray();
     }
     public int Width => Columns.Sum(c => c.Width);
 
@@ -306,7 +310,7 @@ internal sealed class TableCodec
     }
 
     /// <summary>Checks a description read from a file.</summary>
-    public static TableCodec Checked(IReadOnlyList<TableColumn>? columns, TableColumn? label)
+    public static TableCodec Checked(IReadOnlyList<TableColumn>? columns, TableColumn? label, int? labelIndex = null)
     {
         if (label is not null && (string.IsNullOrEmpty(label.Name) || !Enum.IsDefined(label.Kind) || label.Categories is not { Length: > 0 }
                                   || (label.Kind == TableColumnKind.Key && label.KeyValues is not { Length: > 0 })))
@@ -322,7 +326,8 @@ internal sealed class TableCodec
                 : c.Categories is { Length: > 0 and <= 1 << 20 } && (c.Kind != TableColumnKind.Key || c.KeyValues is { Length: > 0 });
             if (!valid) throw new InvalidDataException($"Saved table column '{c.Name}' has an invalid encoding.");
         }
-        return new TableCodec(columns, label);
+        if (labelIndex is { } index && (index < 0 || index > columns.Count)) throw new InvalidDataException($"The saved table's label position {index} is outside its {columns.Count + 1} columns.");
+        return new TableCodec(columns, label, labelIndex);
     }
 }
 

@@ -131,7 +131,8 @@ public sealed class TabularGanTrainer : GanTrainer<TabularGanOptions>
         columns = columns.Where(c => c.Name != label?.Name).ToList();
         if (columns.Count == 0) throw new ArgumentException("There are no columns to model: the table has no Single, Double, Int32, Int64, Boolean, text or key column besides the label.", nameof(input));
         var (codec, encoded, rows) = TableCodec.Fit(input, columns);
-        if (label is { } l) codec = codec.WithLabel(TableCodec.LabelColumnOf(l));
+        // The label keeps its place among the columns, so generated tables come in the training table's column order.
+        if (label is { } l) codec = codec.WithLabel(TableCodec.LabelColumnOf(l), columns.Count(c => c.Index < l.Index));
         return (EncodedView(encoded, rows, codec.Width, input, label), codec);
     }
 
