@@ -303,8 +303,8 @@ public class GanTrainerOptions : NetworkTrainerOptions
     /// <summary>
     /// Keep an exponential moving average of the generator's weights and sample from it (snapshots, quality
     /// checks and the trained model): after each generator step the average moves (1 - decay) of the way to the
-    /// trained weights. 0 (default) samples from the trained generator itself; 0.999 is the usual value
-    /// (Karras et al. 2018; Yazıcı et al. 2019), and docs/quality.md gives its measured effect.
+    /// trained weights. 0 (default; 0.999 for <see cref="TabularGanOptions"/>) samples from the trained generator itself;
+    /// 0.999 is the usual value (Karras et al. 2018; Yazıcı et al. 2019), and docs/quality.md gives its measured effect.
     /// </summary>
     public double GeneratorAverageDecay { get; set; }
     /// <summary>Custom generator (latent -> features); null uses the trainer's default.</summary>
