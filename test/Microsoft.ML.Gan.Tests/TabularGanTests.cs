@@ -80,18 +80,9 @@ public sealed class TabularGanTests
         model.GeneratorArchitecture.Layers[0].In.Should().Be(128 + 2, "the noise and the label's two classes");
         var reds = ml.Data.CreateEnumerable<Person>(model.Generate(200, seed: 4, label: "red"), reuseRowObject: false).ToList();
         reds.Should().HaveCount(200).And.OnlyContain(p => p.Team == "red");
-        var path = Path.Combine(Path.GetTempPath(), $"mlnetgan-residual-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(model, real.Schema, path);
-            using var loaded = (GanGenerator)ml.Model.Load(path, out _);
-            ml.Data.CreateEnumerable<Person>(loaded.Generate(200, seed: 4, label: "red"), reuseRowObject: false).ToList()
-                .Should().BeEquivalentTo(reds, o => o.WithStrictOrdering(), "the saved description rebuilds the residual blocks");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var loaded = SavedAndLoaded(ml, model, real.Schema);
+        ml.Data.CreateEnumerable<Person>(loaded.Generate(200, seed: 4, label: "red"), reuseRowObject: false).ToList()
+            .Should().BeEquivalentTo(reds, o => o.WithStrictOrdering(), "the saved description rebuilds the residual blocks");
     }
 
     [Fact]
@@ -104,14 +95,19 @@ public sealed class TabularGanTests
         var names = real.Schema.Select(c => c.Name).ToArray();
         model.Generate(10, seed: 1).Schema.Select(c => c.Name).Should().Equal(names, "the label, City, stays fourth");
         model.TableColumns!.Select(c => c.Name).Should().Equal(names);
-        var path = Path.Combine(Path.GetTempPath(), $"mlnetgan-order-{Guid.NewGuid():N}.zip");
+        using var loaded = SavedAndLoaded(ml, model, real.Schema);
+        loaded.Generate(10, seed: 1).Schema.Select(c => c.Name).Should().Equal(names);
+        ml.Data.CreateEnumerable<Person>(loaded.Generate(20, seed: 2, label: "Bergen"), reuseRowObject: false).Should().OnlyContain(p => p.City == "Bergen");
+    }
+
+    /// <summary>The model as <c>ml.Model.Save</c> writes it and <c>ml.Model.Load</c> reads it back (through a temporary file).</summary>
+    private static GanGenerator SavedAndLoaded(MLContext ml, GanGenerator model, DataViewSchema schema)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mlnetgan-table-{Guid.NewGuid():N}.zip");
         try
         {
-            ml.Model.Save(model, real.Schema, path);
-            using var loaded = (GanGenerator)ml.Model.Load(path, out _);
-            var rows = ml.Data.CreateEnumerable<Person>(loaded.Generate(20, seed: 2, label: "Bergen"), reuseRowObject: false).ToList();
-            loaded.Generate(10, seed: 1).Schema.Select(c => c.Name).Should().Equal(names);
-            rows.Should().OnlyContain(p => p.City == "Bergen");
+            ml.Model.Save(model, schema, path);
+            return (GanGenerator)ml.Model.Load(path, out _);
         }
         finally
         {
