@@ -109,7 +109,8 @@ public static partial class GanPlots
         var slot = (double)width / labels.Length;
         svg.Append($"<line x1=\"{x0}\" y1=\"{y0 + height}\" x2=\"{x0 + width}\" y2=\"{y0 + height}\" stroke=\"black\"/>");
         svg.Append($"<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x0 + 4}\" y2=\"{y0}\" stroke=\"black\"/><line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x0}\" y2=\"{y0 + height}\" stroke=\"black\"/>");
-        svg.Append($"<text x=\"{x0 + 6}\" y=\"{y0 + 4}\" font-size=\"9\">{F(100 * top)} % of rows</text>");
+        // The scale sits above the plot's top right corner, where no bar can cover it (the title is centred).
+        svg.Append($"<text x=\"{x0 + width}\" y=\"{y0 - 2}\" text-anchor=\"end\" font-size=\"9\">top: {F(100 * top)} % of rows</text>");
         for (var k = 0; k < labels.Length; k++)
         {
             var x = x0 + k * slot;
