@@ -34,8 +34,7 @@ internal sealed class BestGenerator : IDisposable
     {
         var score = ScoreOf(check);
         if (!(score < Score)) return false;
-        using var noGrad = torch.no_grad();
-        Replace(epoch, score, network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope(), StringComparer.Ordinal));
+        Replace(epoch, score, network.state_dict());
         return true;
     }
 
@@ -46,8 +45,7 @@ internal sealed class BestGenerator : IDisposable
     public void Restore(int epoch, double score, IReadOnlyDictionary<string, Tensor> checkpointWeights)
     {
         if (!(score < Score)) return;
-        using var noGrad = torch.no_grad();
-        Replace(epoch, score, checkpointWeights.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope(), StringComparer.Ordinal));
+        Replace(epoch, score, checkpointWeights);
     }
 
     /// <summary>Copies the kept weights into <paramref name="network"/>; false when no check ran.</summary>
@@ -58,10 +56,13 @@ internal sealed class BestGenerator : IDisposable
         return true;
     }
 
-    private void Replace(int epoch, double score, Dictionary<string, Tensor> newWeights)
+    /// <summary>Keeps copies of <paramref name="source"/>'s tensors (the caller keeps its own) in place of the weights kept so far.</summary>
+    private void Replace(int epoch, double score, IEnumerable<KeyValuePair<string, Tensor>> source)
     {
+        Dictionary<string, Tensor> copies;
+        using (torch.no_grad()) copies = source.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope(), StringComparer.Ordinal);
         Dispose();
-        (Epoch, Score, weights) = (epoch, score, newWeights);
+        (Epoch, Score, weights) = (epoch, score, copies);
     }
 
     public void Dispose()

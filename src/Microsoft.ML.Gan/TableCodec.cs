@@ -97,7 +97,7 @@ internal sealed class TableCodec
     public int LabelIndex { get; }
 
     /// <summary>The generated view's columns: the modelled ones with the label at <see cref="LabelIndex"/>, in the training table's order.</summary>
-    public IReadOnlyList<TableColumn> OutputColumns => Label is null ? Columns : Columns.Take(LabelIndex).Append(Label).Concat(Columns.Skip(LabelIndex)).ToList();
+    public IReadOnlyList<TableColumn> OutputColumns => Label is null ? Columns : WithLabelInPlace(Columns, Label).ToList();
 
     /// <summary>A copy with <paramref name="label"/> as its label column, at <paramref name="labelIndex"/> (default: where the label is now, else last).</summary>
     public TableCodec WithLabel(TableColumn label, int? labelIndex = null) => new(Columns, label, labelIndex ?? LabelIndex);
@@ -109,8 +109,11 @@ internal sealed class TableCodec
         if (Label is null) return decoded;
         if (classes is null) throw new InvalidOperationException("A conditional table needs each row's class.");
         var chosen = classes.Select(c => Label.Categories![c]).ToArray();
-        return decoded.Take(LabelIndex).Append(Categorical(Label, chosen)).Concat(decoded.Skip(LabelIndex)).ToArray();
+        return WithLabelInPlace(decoded, Categorical(Label, chosen)).ToArray();
     }
+
+    /// <summary>The modelled columns' <paramref name="items"/> with the label's at <see cref="LabelIndex"/>: the one place that orders output columns.</summary>
+    private IEnumerable<T> WithLabelInPlace<T>(IEnumerable<T> items, T label) => items.Take(LabelIndex).Append(label).Concat(items.Skip(LabelIndex));
     public int Width => Columns.Sum(c => c.Width);
 
     /// <summary>Which columns a tabular GAN models by default: every scalar one of a supported type.</summary>

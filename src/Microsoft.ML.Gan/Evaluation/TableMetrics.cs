@@ -78,15 +78,11 @@ internal static class TableScores
         var fidelity = names.Select((n, i) => Fidelity(n, realColumns[i], syntheticColumns[i])).ToList();
         var realDependence = DependenceMatrix(realColumns);
         var syntheticDependence = DependenceMatrix(syntheticColumns);
-        var differences = new List<double>();
-        for (var a = 0; a < names.Count; a++)
-            for (var b = a + 1; b < names.Count; b++)
-                differences.Add(Math.Abs(realDependence[a, b] - syntheticDependence[a, b]));
         TablePrivacy? privacy = null;
         if (options.Holdout is { } holdout)
         {
             if (options.PrivacyRows < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Option PrivacyRows must be at least 1 (got {options.PrivacyRows}).");
-            var holdoutColumns = names.Select(n => Read(holdout, n, "holdout")).ToList();
+            var holdoutColumns = ReadColumns(holdout, names, "holdout");
             for (var i = 0; i < names.Count; i++)
             {
                 if (holdoutColumns[i].IsNumeric != realColumns[i].IsNumeric)
@@ -100,7 +96,7 @@ internal static class TableScores
         {
             Columns = fidelity,
             MeanColumnDistance = fidelity.Average(f => f.Distance),
-            PairwiseDependenceDifference = differences.Count == 0 ? double.NaN : differences.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(),
+            PairwiseDependenceDifference = DependenceDifference(realDependence, syntheticDependence),
             ExactCopyShare = ExactCopies(realColumns, syntheticColumns),
             Privacy = privacy,
             RealDependence = realDependence,
@@ -108,7 +104,21 @@ internal static class TableScores
         };
     }
 
-    private static double[,] DependenceMatrix(List<Column> columns)
+    /// <summary>
+    /// The mean absolute difference of two dependence matrices over the column pairs (undefined pairs, such as a constant
+    /// column's, left out); NaN for a table of one column.
+    /// </summary>
+    internal static double DependenceDifference(double[,] real, double[,] synthetic)
+    {
+        var differences = new List<double>();
+        for (var a = 0; a < real.GetLength(0); a++)
+            for (var b = a + 1; b < real.GetLength(0); b++)
+                differences.Add(Math.Abs(real[a, b] - synthetic[a, b]));
+        return differences.Count == 0 ? double.NaN : differences.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+    }
+
+    /// <summary>The pairwise dependence of <paramref name="columns"/> (Pearson, Cramér's V or correlation ratio), 1 on the diagonal.</summary>
+    internal static double[,] DependenceMatrix(List<Column> columns)
     {
         var matrix = new double[columns.Count, columns.Count];
         for (var a = 0; a < columns.Count; a++)
@@ -201,8 +211,8 @@ internal static class TableScores
         ArgumentNullException.ThrowIfNull(real);
         var names = columns?.ToList() ?? real.Schema.Where(c => !c.IsHidden && IsSupported(c.Type)).Select(c => c.Name).ToList();
         if (names.Count == 0) throw new ArgumentException("No columns to compare: the real view has no scalar numeric, Boolean, text or key column.", columnsParameter);
-        var realColumns = names.Select(n => Read(real, n, "real")).ToList();
-        var syntheticColumns = names.Select(n => Read(synthetic, n, "synthetic")).ToList();
+        var realColumns = ReadColumns(real, names, "real");
+        var syntheticColumns = ReadColumns(synthetic, names, "synthetic");
         for (var i = 0; i < names.Count; i++)
         {
             if (realColumns[i].IsNumeric != syntheticColumns[i].IsNumeric)
@@ -220,6 +230,9 @@ internal static class TableScores
 
     /// <summary>Whether a category value stands for a missing value.</summary>
     internal static bool IsMissingCategory(string value) => value == Missing;
+
+    /// <summary>The columns <paramref name="names"/> of <paramref name="view"/> (<paramref name="side"/> names the view in errors).</summary>
+    internal static List<Column> ReadColumns(IDataView view, IReadOnlyList<string> names, string side) => names.Select(n => Read(view, n, side)).ToList();
 
     private static Column Read(IDataView view, string name, string side)
     {

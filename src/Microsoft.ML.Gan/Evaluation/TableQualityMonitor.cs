@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using MLNetGan.Torch;
 using MLNetGan.Torch.Modules;
 using MLNetGan.Torch.Optimizers;
@@ -18,7 +17,10 @@ internal sealed class TableQualityMonitor : IDisposable
     /// <summary>Rows on each side: enough for the dependence of a 1 % category to show, cheap to score (tens of ms).</summary>
     private const int MaxRows = 2000;
     private readonly TableCodec codec;
-    private readonly IDataView real;
+    private readonly List<string> names;
+    // The training side never changes: read, decoded and its dependence computed once, not at every check.
+    private readonly List<TableScores.Column> realColumns;
+    private readonly double[,] realDependence;
     private readonly Tensor realEncoded;
     private readonly Tensor? realLabels;
     private readonly int classCount;
@@ -42,7 +44,9 @@ internal sealed class TableQualityMonitor : IDisposable
         var picked = torch.randperm(encodedRows.size(0), random).narrow(0, 0, rows);
         var values = encodedRows.index_select(0, picked.to(encodedRows.device)).to(Device.CPU).data<float>();
         var realClasses = labels is null ? null : picked.data<long>().Select(i => labels[i]).ToArray();
-        real = new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), rows, codec);
+        names = codec.OutputColumns.Select(c => c.Name).ToList();
+        realColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), rows, codec), names, "real");
+        realDependence = TableScores.DependenceMatrix(realColumns);
         realEncoded = torch.tensor(values, rows, codec.Width).DetachFromDisposeScope();
         if (realClasses is not null) realLabels = torch.tensor(realClasses, rows).DetachFromDisposeScope();
         classCount = conditioning?.Count ?? 0;
@@ -74,10 +78,12 @@ internal sealed class TableQualityMonitor : IDisposable
             {
                 generated = generator.forward(noise).to(Device.CPU).data<float>();
             }
-            var synthetic = new GeneratedTableView(() => new RowArrayStream(generated, codec.Width, classes), rows, codec);
-            var scores = TableScores.Evaluate(synthetic, real, new TableEvaluationOptions());
+            // EvaluateTable's column distance and dependence difference, from the same functions.
+            var syntheticColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(generated, codec.Width, classes), rows, codec), names, "synthetic");
+            var columnDistance = names.Select((n, i) => TableScores.Fidelity(n, realColumns[i], syntheticColumns[i]).Distance).Average();
+            var dependence = TableScores.DependenceDifference(realDependence, TableScores.DependenceMatrix(syntheticColumns));
             var labelAccuracy = classes is null ? (double?)null : TrainSyntheticTestRealAccuracy(generated, classes, realEncoded, realLabels!, classCount);
-            return (scores.MeanColumnDistance, scores.PairwiseDependenceDifference, labelAccuracy);
+            return (columnDistance, dependence, labelAccuracy);
         }
         finally
         {
