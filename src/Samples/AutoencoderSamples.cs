@@ -36,7 +36,7 @@ internal static class AutoencoderSamples
             var codes = model.Encode(originals);
             var reconstructions = model.Decode(codes);
             var noise = new Random(r.GetValue(seed));
-            var perturbed = model.Decode(codes.Select(c => c + r.GetValue(perturbation) * Gaussian(noise)).ToArray());
+            var perturbed = model.Decode(codes.Select(c => c + r.GetValue(perturbation) * (float)SampleRandom.Gaussian(noise)).ToArray());
             var shape = model.ImageShape!;
             GanPlots.ImageGrid(originals.Concat(reconstructions).Concat(perturbed).ToArray(), 24, 8, shape, (0, 1)).Save(Path.Combine(folder, "reconstructions.png"));
 
@@ -151,9 +151,6 @@ internal static class AutoencoderSamples
 
     private static float[] FirstImages(MLContext ml, IDataView digits, int count) =>
         ml.Data.TakeRows(digits, count).GetColumn<VBuffer<float>>("Features").SelectMany(v => v.DenseValues()).ToArray();
-
-    private static float Gaussian(Random random) =>
-        (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
 
     private static (Option<int?>, Option<int>, Option<DirectoryInfo?>, Option<DirectoryInfo?>, Option<int?>) CommonOptions() =>
         (new Option<int?>("--epochs") { Description = "Override the seed's epochs." },

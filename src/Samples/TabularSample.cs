@@ -112,9 +112,7 @@ internal static class TabularSample
         {
             var age = 20 + random.Next(45);
             var partTime = random.NextDouble() < 0.3;
-            // Box-Muller: income noise with a standard deviation of 4,000.
-            var noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()) * 4000;
-            var income = 1000 * age + noise - (partTime ? 15000 : 0);
+            var income = 1000 * age + 4000 * SampleRandom.Gaussian(random) - (partTime ? 15000 : 0);
             return new Person
             {
                 Age = age, Income = Math.Round(income, 2), Children = random.Next(4), PartTime = partTime,
