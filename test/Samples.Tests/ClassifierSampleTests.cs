@@ -26,17 +26,7 @@ public sealed class ClassifierSampleTests
     [Fact]
     public void Classifier_sample_rejects_a_non_positive_step_count()
     {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            ClassifierSample.Command().Parse(new[] { "--steps", "0", "--output", Path.GetTempPath() }).Invoke().Should().Be(2);
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-        error.ToString().Should().Contain("--steps");
+        var error = StandardError.Of(() => ClassifierSample.Command().Parse(new[] { "--steps", "0", "--output", Path.GetTempPath() }).Invoke().Should().Be(2));
+        error.Should().Contain("--steps");
     }
 }

@@ -35,18 +35,8 @@ public sealed class GanSampleTests
     [Fact]
     public void Image_sample_reports_missing_data_clearly()
     {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Sample("dcgan").Parse(new[] { "--data", "/nonexistent-folder", "--epochs", "1" }).Invoke().Should().Be(2);
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-        error.ToString().Should().Contain("No MNIST-format IDX files").And.Contain("--data");
+        var error = StandardError.Of(() => Sample("dcgan").Parse(new[] { "--data", "/nonexistent-folder", "--epochs", "1" }).Invoke().Should().Be(2));
+        error.Should().Contain("No MNIST-format IDX files").And.Contain("--data");
     }
 }
 

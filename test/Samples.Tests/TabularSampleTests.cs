@@ -51,19 +51,12 @@ public sealed class TabularSampleTests
             TabularSample.Command().Parse(new[] { "--csv", csv, "--label", "Kind", "--epochs", "2", "--output", output }).Invoke().Should().Be(0);
             File.ReadLines(Path.Combine(output, "synthetic.csv")).First().Should().Be("Size,Kind,Fragile");
 
-            var error = new StringWriter();
-            var original = Console.Error;
-            Console.SetError(error);
-            try
+            var error = StandardError.Of(() =>
             {
                 TabularSample.Command().Parse(new[] { "--csv", csv, "--label", "Colour", "--epochs", "1", "--output", output }).Invoke().Should().Be(2);
                 TabularSample.Command().Parse(new[] { "--csv", Path.Combine(folder.FullName, "missing.csv"), "--output", output }).Invoke().Should().Be(2);
-            }
-            finally
-            {
-                Console.SetError(original);
-            }
-            error.ToString().Should().Contain("'Colour'").And.Contain("missing.csv");
+            });
+            error.Should().Contain("'Colour'").And.Contain("missing.csv");
         }
         finally
         {
