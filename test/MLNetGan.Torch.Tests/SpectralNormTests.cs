@@ -25,6 +25,10 @@ public sealed class SpectralNormTests
     public void Training_passes_drive_the_largest_singular_value_of_the_weight_to_one()
     {
         using var scope = torch.NewDisposeScope();
+        // Seeded draws: from the shared global generator, an occasional weight whose top two singular values lie close
+        // converges more slowly than 40 power iterations allow (a clean-clone CI run once ended at 1.0045).
+        using var draws = new Generator(3);
+        using var drawScope = torch.use_generator(draws);
         using var layer = new SpectralNorm(new Linear(6, 4));
         using (torch.no_grad()) layer.weight_orig.mul_(7); // far from 1 to start with
         LargestSingularValue(layer.weight_orig.data<float>(), 4, 6).Should().BeGreaterThan(1.5);
