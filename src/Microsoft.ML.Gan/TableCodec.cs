@@ -25,7 +25,8 @@ public enum TableColumnKind
 
 /// <summary>
 /// One table column as the tabular GAN encodes it. A continuous column (numbers) gets mode-specific normalization
-/// (CTGAN, Xu et al. 2019): a Gaussian mixture fitted to its values; a value is encoded as the one-hot of its most
+/// (CTGAN, Xu et al. 2019): a Gaussian mixture fitted to its values, one mode per peak of its density where that
+/// encodes every value; a value is encoded as the one-hot of its most
 /// likely mode plus its offset from that mode's mean in 4 standard deviations (tanh range). A categorical column
 /// (Boolean, text, key) is a one-hot of its categories. Missing values (NaN, empty text, a missing key) are a mode or
 /// category of their own, so they are generated in their observed share.
@@ -220,7 +221,7 @@ internal sealed class TableCodec
                 }
                 var mode = GaussianMixture.MostLikely(x, column.Means!, column.StandardDeviations!);
                 var deviation = column.StandardDeviations![mode];
-                encoded[at] = deviation == 0 ? 0 : (float)Math.Clamp((x - column.Means![mode]) / (4 * deviation), -0.99, 0.99);
+                encoded[at] = deviation == 0 ? 0 : (float)GaussianMixture.Offset(x, column.Means![mode], deviation);
                 encoded[at + 1 + mode] = 1;
             }
             return;
@@ -258,7 +259,7 @@ internal sealed class TableCodec
         {
             var span = values.Slice(r * Width + offset, column.Width);
             var mode = ArgMax(span[1..]);
-            numbers[r] = mode == column.Means!.Length ? double.NaN : span[0] * 4 * column.StandardDeviations![mode] + column.Means[mode];
+            numbers[r] = mode == column.Means!.Length ? double.NaN : span[0] * GaussianMixture.OffsetDeviations * column.StandardDeviations![mode] + column.Means[mode];
         }
         switch (column.Kind)
         {
@@ -337,12 +338,25 @@ internal sealed class TableCodec
 /// <summary>
 /// A one-dimensional Gaussian mixture fitted by expectation-maximization, its number of components chosen by the
 /// Bayesian information criterion (CTGAN prunes a variational mixture's components instead; BIC keeps the same few
-/// modes for clearly separated clusters without a variational solver).
+/// modes for clearly separated clusters without a variational solver), then cut to the number of peaks of its
+/// density: a mode is a peak, and the extra components BIC takes to draw a skewed or flat column's shape are not
+/// (decision 70).
 /// </summary>
 internal static class GaussianMixture
 {
     private const int Iterations = 60;
     private const int MaxSamples = 5_000;
+    private const int DensityGridPoints = 1_024;
+    // Two peaks of the density are separate modes when the density between them falls below this share of the lower
+    // one; shallower dips are the ripples a sum of Gaussians draws on a flat or skewed density (docs/tabular.md).
+    private const double ModeValleyShare = 0.75;
+
+    /// <summary>An offset of 1 is this many of its mode's standard deviations (CTGAN's 4).</summary>
+    public const double OffsetDeviations = 4;
+    private const double OffsetLimit = 0.99; // tanh's range, less a margin
+
+    /// <summary>The offset of <paramref name="x"/> from a mode in the generator's tanh range, clamped: values farther than 3.96 deviations decode to that bound.</summary>
+    public static double Offset(double x, double mean, double deviation) => Math.Clamp((x - mean) / (OffsetDeviations * deviation), -OffsetLimit, OffsetLimit);
 
     /// <summary>Means and standard deviations (by mean) of the best mixture of 1 to <paramref name="maxModes"/> components, dropping those lighter than <paramref name="weightFloor"/>.</summary>
     public static (double[] Means, double[] Deviations) Fit(double[] values, int maxModes, double weightFloor)
@@ -362,10 +376,53 @@ internal static class GaussianMixture
             if (criterion < bestCriterion) (best, bestCriterion) = ((means, deviations, weights), criterion);
         }
         var (m, d, w) = best!.Value;
+        // Fewer components than BIC's, down to one per peak, as long as they still encode every value unclamped (a
+        // long tail can need a wide component of its own that makes no peak).
+        for (var k = m.Length > 1 ? DensityPeaks(m, d, w, sorted[0], sorted[^1]) : m.Length; k < m.Length; k++)
+        {
+            var (fewerMeans, fewerDeviations, fewerWeights, _) = Em(sorted, k, range, floor);
+            if (!EncodesUnclamped(sorted, fewerMeans, fewerDeviations)) continue;
+            (m, d, w) = (fewerMeans, fewerDeviations, fewerWeights);
+            break;
+        }
         var kept = Enumerable.Range(0, m.Length).Where(j => w[j] >= weightFloor).OrderBy(j => m[j]).ToArray();
         if (kept.Length == 0) kept = new[] { Array.IndexOf(w, w.Max()) };
         return (kept.Select(j => m[j]).ToArray(), kept.Select(j => d[j]).ToArray());
     }
+
+    /// <summary>
+    /// The number of separate peaks of the mixture's density over [<paramref name="low"/>, <paramref name="high"/>]:
+    /// its local maxima, a neighbour merged into the previous peak unless the density between them dips below
+    /// <see cref="ModeValleyShare"/> of the lower of the two.
+    /// </summary>
+    private static int DensityPeaks(double[] means, double[] deviations, double[] weights, double low, double high)
+    {
+        var density = new double[DensityGridPoints];
+        for (var g = 0; g < density.Length; g++)
+        {
+            var x = low + (high - low) * g / (density.Length - 1);
+            for (var j = 0; j < means.Length; j++) density[g] += weights[j] * Density(x, means[j], deviations[j]);
+        }
+        var peaks = new List<int>();
+        var valley = double.PositiveInfinity; // the lowest density since the last peak kept
+        for (var g = 0; g < density.Length; g++)
+        {
+            valley = Math.Min(valley, density[g]);
+            var isMaximum = (g == 0 || density[g] > density[g - 1]) && (g == density.Length - 1 || density[g] >= density[g + 1]);
+            if (!isMaximum) continue;
+            if (peaks.Count == 0 || valley < ModeValleyShare * Math.Min(density[peaks[^1]], density[g])) peaks.Add(g);
+            else if (density[g] > density[peaks[^1]]) peaks[^1] = g; // the same mode: keep its higher top
+            else continue;                                           // the same mode, lower: the valley runs on
+            valley = density[g];
+        }
+        return Math.Max(peaks.Count, 1);
+    }
+
+    private static bool EncodesUnclamped(double[] values, double[] means, double[] deviations) => values.All(x =>
+    {
+        var mode = MostLikely(x, means, deviations);
+        return Math.Abs(x - means[mode]) <= OffsetLimit * OffsetDeviations * deviations[mode];
+    });
 
     private static (double[] Means, double[] Deviations, double[] Weights, double LogLikelihood) Em(double[] sorted, int k, double range, double floor)
     {
