@@ -232,13 +232,14 @@ internal sealed class TrainingRun : IDisposable
             var clock = Stopwatch.StartNew();
             // Sums stay on the device: one scalar per step is read to catch divergence, the four sums once per epoch.
             using var sums = new EpochSums(device);
-            using var order = torch.randperm(data.Rows, random);
+            // Training-by-sampling draws each batch's rows itself; otherwise an epoch visits the rows in a fresh order.
+            using var order = labelSampler is null ? torch.randperm(data.Rows, random) : null;
             for (var b = 0; b < batchesPerEpoch && generatorSteps < totalSteps; b++)
             {
                 if (Cancelled()) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
-                var rows = Mine(labelSampler?.Batch(globalBatch, random) ?? order.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
+                var rows = Mine(labelSampler?.Batch(globalBatch, random) ?? order!.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
                 var real = realData.index_select(0, rows);
                 // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
                 var batchLabels = labels?.index_select(0, rows);
