@@ -38,10 +38,25 @@ public sealed class QualityCheckTests
         withChecks.History.Where(h => h.Quality is not null).Should().OnlyContain(h =>
             h.Quality!.Precision >= 0 && h.Quality.Precision <= 1 && h.Quality.Recall >= 0 && h.Quality.Recall <= 1 && h.Quality.Coverage >= 0 && h.Quality.Coverage < 1,
             "four epochs of a 16-wide GAN do not cover all of a sharp ring");
-        warnings.Where(w => w.Contains("mode collapse")).Should().HaveCount(2, "coverage below 1.0 warns at each check");
+        warnings.Where(w => w.Contains("mode collapse")).Should().HaveCount(2, "coverage below 1.0 warns at each check")
+            .And.OnlyContain(w => w.Contains("WGAN-GP"), "a GAN with another loss is pointed to WGAN-GP");
         without.History.Should().OnlyContain(h => h.Quality == null);
         TestData.Points(withChecks.Generate(100, seed: 3)).Should().Equal(TestData.Points(without.Generate(100, seed: 3)),
             "checks draw from their own generator and leave the networks' modes as they were");
+    }
+
+    [Fact]
+    public void A_collapse_warning_does_not_suggest_the_loss_already_in_use()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Gan().Datasets.GaussianRing(640, seed: 2, standardDeviation: 0.05);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        var options = Options(checkEvery: 1, warnBelow: 1.0);
+        options.Loss = GanLoss.Wasserstein;
+        options.GradientPenaltyWeight = 10;
+        using (ml.Gan().Trainers.Vanilla(options).Fit(data)) { }
+        warnings.Where(w => w.Contains("mode collapse")).Should().NotBeEmpty().And.OnlyContain(w => !w.Contains("WGAN-GP"));
     }
 
     [Fact]
