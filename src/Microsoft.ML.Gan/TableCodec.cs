@@ -376,8 +376,8 @@ internal static class GaussianMixture
             if (criterion < bestCriterion) (best, bestCriterion) = ((means, deviations, weights), criterion);
         }
         var (m, d, w) = best!.Value;
-        // Fewer components than BIC's, down to one per peak, as long as they still encode every value unclamped (a
-        // long tail can need a wide component of its own that makes no peak).
+        // Fewer components than BIC's, down to one per peak, as long as they still encode every value EM saw unclamped
+        // (a long tail can need a wide component of its own that makes no peak).
         for (var k = m.Length > 1 ? DensityPeaks(m, d, w, sorted[0], sorted[^1]) : m.Length; k < m.Length; k++)
         {
             var (fewerMeans, fewerDeviations, fewerWeights, _) = Em(sorted, k, range, floor);

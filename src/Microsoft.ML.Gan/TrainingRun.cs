@@ -370,10 +370,10 @@ internal sealed class TrainingRun : IDisposable
         if (check is { } c && c.Coverage < options.CollapseWarningCoverage)
         {
             // Three decimals: at two, a coverage of 0.2497 read "0.25 is below 0.25".
-            var wasserstein = options.Loss == GanLoss.Wasserstein ? "" : " WGAN-GP (ml.Gan().Trainers.Wgan),";
+            var wganRemedy = options.Loss == GanLoss.Wasserstein ? "" : " WGAN-GP (ml.Gan().Trainers.Wgan),";
             context.WriteLog(source, FormattableString.Invariant(
                 $"Epoch {epoch}: coverage {c.Coverage:F3} (recall {c.Recall:F3}, precision {c.Precision:F3}) is below {options.CollapseWarningCoverage:F3}: the generator covers only part of the data (mode collapse).") +
-                $" Remedies: a lower discriminator learning rate,{wasserstein} a larger batch; see docs/quality.md.", ChannelMessageKind.Warning);
+                $" Remedies: a lower discriminator learning rate,{wganRemedy} a larger batch; see docs/quality.md.", ChannelMessageKind.Warning);
         }
         return check;
     }
