@@ -42,7 +42,10 @@ if (mode == "quality-peer")
 if (mode == "tabular")
 {
     // tabular DATA_DIR EPOCHS SEEDS VARIANT [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
-    return TabularBench.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4], args[5..]);
+    // SEEDS: N for seeds 1..N, or FIRST-LAST.
+    var tabularSeeds = args[3].Split('-');
+    var (firstTabularSeed, lastTabularSeed) = tabularSeeds.Length == 2 ? (int.Parse(tabularSeeds[0]), int.Parse(tabularSeeds[1])) : (1, int.Parse(args[3]));
+    return TabularBench.Run(args[1], int.Parse(args[2]), firstTabularSeed, lastTabularSeed, args[4], args[5..]);
 }
 if (mode == "all-reduce")
 {

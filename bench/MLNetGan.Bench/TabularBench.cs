@@ -29,11 +29,12 @@ internal static class TabularBench
     };
 
     /// <param name="variant">Option settings for the tabular GAN as quality-variants takes them ("baseline", or NAME=VALUE joined by '+').</param>
-    public static int Run(string folder, int epochs, int seeds, string variant, string[] only)
+    /// <param name="firstSeed">The first seed; seeds run from it to <paramref name="lastSeed"/>.</param>
+    public static int Run(string folder, int epochs, int firstSeed, int lastSeed, string variant, string[] only)
     {
         foreach (var table in Tables.Where(t => only.Length == 0 || only.Contains(t.Name)))
         {
-            for (var seed = 1; seed <= seeds; seed++)
+            for (var seed = firstSeed; seed <= lastSeed; seed++)
             {
                 var ml = new MLContext(seed: seed);
                 var columns = table.Columns.Select((c, i) => new TextLoader.Column(c.Name, c.Kind, i)).ToArray();

@@ -2,7 +2,7 @@
 # Issue 11's tabular benchmark: our tabular GAN, independent per-column sampling and a Gaussian copula on three tables
 # (a generated one with known structure and a 1 % rare category, and Debian's vega cars and seattle-weather), scored by
 # ml.Gan().EvaluateTable and by TSTR/TRTR accuracy. Needs python3-vega-datasets.
-# Usage: bash bench/tabular/run.sh [EPOCHS] [SEEDS] [TABLES...]   (defaults: 300 epochs, 1 seed, all tables)
+# Usage: bash bench/tabular/run.sh [EPOCHS] [SEEDS] [TABLES...]   (defaults: 300 epochs, 1 seed, all tables; SEEDS: N for 1..N, or FIRST-LAST)
 # VARIANT=NAME=VALUE[+NAME=VALUE...] sets TabularGanOptions (as bench/quality/run-variants.sh); two threads, so runs repeat exactly.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
