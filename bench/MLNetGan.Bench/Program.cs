@@ -30,8 +30,7 @@ if (mode == "quality-variants")
 {
     // quality-variants SEEDS DATA_DIR WORKLOAD VARIANTS...: option variants trained alike and scored (bench/quality/run-variants.sh).
     // SEEDS: N for seeds 1..N, or FIRST-LAST (to add seeds to a long run's earlier ones).
-    var seedRange = args[1].Split('-');
-    var (firstSeed, lastSeed) = seedRange.Length == 2 ? (int.Parse(seedRange[0]), int.Parse(seedRange[1])) : (1, int.Parse(args[1]));
+    var (firstSeed, lastSeed) = SeedRange(args[1]);
     return QualityVariants.Run(firstSeed, lastSeed, args[2], args[3], args[4..]);
 }
 if (mode == "quality-peer")
@@ -43,9 +42,8 @@ if (mode == "tabular")
 {
     // tabular DATA_DIR EPOCHS SEEDS VARIANT [TABLES...]: issue 11's tables, our tabular GAN beside two baselines (bench/tabular/run.sh).
     // SEEDS: N for seeds 1..N, or FIRST-LAST.
-    var tabularSeeds = args[3].Split('-');
-    var (firstTabularSeed, lastTabularSeed) = tabularSeeds.Length == 2 ? (int.Parse(tabularSeeds[0]), int.Parse(tabularSeeds[1])) : (1, int.Parse(args[3]));
-    return TabularBench.Run(args[1], int.Parse(args[2]), firstTabularSeed, lastTabularSeed, args[4], args[5..]);
+    var (firstSeed, lastSeed) = SeedRange(args[3]);
+    return TabularBench.Run(args[1], int.Parse(args[2]), firstSeed, lastSeed, args[4], args[5..]);
 }
 if (mode == "all-reduce")
 {
@@ -92,6 +90,13 @@ switch (mode)
 return 0;
 
 // Median nanoseconds per call over several timed repeats, after a warm-up.
+// SEEDS as the bench commands take it: N for seeds 1..N, or FIRST-LAST.
+static (int First, int Last) SeedRange(string seeds)
+{
+    var parts = seeds.Split('-');
+    return parts.Length == 2 ? (int.Parse(parts[0]), int.Parse(parts[1])) : (1, int.Parse(seeds));
+}
+
 static double Measure(Action body, int iterations, int repeats = 7)
 {
     for (var i = 0; i < iterations / 10; i++) body();
