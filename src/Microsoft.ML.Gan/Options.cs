@@ -277,6 +277,14 @@ public class GanTrainerOptions : NetworkTrainerOptions
     /// </summary>
     public int Packing { get; set; } = 1;
     /// <summary>
+    /// In a conditional run (<see cref="LabelColumnName"/> set) with <see cref="Packing"/> above 1, order each batch by
+    /// label before packing, so the discriminator judges packs of rows of one label (but where one label's rows end and
+    /// the next's begin) and sees how the rows of a class vary together, rather than packs of mixed labels in which it
+    /// has to match each row to its own label. Measured better on every benchmark table (docs/tabular.md). Default true;
+    /// nothing changes without a label or packing.
+    /// </summary>
+    public bool PackByLabel { get; set; } = true;
+    /// <summary>
     /// Minibatch standard deviation (Karras et al. 2018) in the default discriminator: before its last layer, one
     /// feature or channel holding how much the samples of each group of 4 differ
     /// (<see cref="LayerSpec.MinibatchStdDev"/>). A collapsed generator's batches differ too little, which the

@@ -39,6 +39,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly Tensor? labels;
     private readonly int[]? labelPlanes;
     private readonly TrainingBySampling? labelSampler;
+    private readonly long[]? packingLabels;
 
     private readonly int seed;
     private readonly DataScaler scaling;
@@ -60,6 +61,8 @@ internal sealed class TrainingRun : IDisposable
         labelPlanes = discriminatorSpec.Layers is [{ Kind: "Unflatten" }, ..] ? imageShape : null;
         conditioning = labelled?.Conditioning;
         labels = labelled is { } l ? torch.tensor(l.Labels, l.Labels.Length).to(device).DetachFromDisposeScope() : null;
+        // Grouping by label only changes what a pack holds, so it is skipped where rows are not packed.
+        packingLabels = options.PackByLabel && options.Packing > 1 ? labelled?.Labels : null;
         labelSampler = labelled is { } balanced && options.LabelSampling == LabelSampling.LogFrequency ? new TrainingBySampling(balanced.Conditioning, balanced.Labels) : null;
         this.seed = seed;
         this.scaling = scaling;
@@ -239,7 +242,9 @@ internal sealed class TrainingRun : IDisposable
                 if (Cancelled()) break;
                 var stepStart = Stopwatch.GetTimestamp();
                 using var scope = torch.NewDisposeScope();
-                var rows = Mine(labelSampler?.Batch(globalBatch, random) ?? order!.narrow(0, (long)b * globalBatch, globalBatch)).to(device);
+                var rows = Mine(labelSampler?.Batch(globalBatch, random) ?? order!.narrow(0, (long)b * globalBatch, globalBatch));
+                if (packingLabels is not null) rows = LabelPacking.GroupByLabel(rows, packingLabels, conditioning!.Count);
+                rows = rows.to(device);
                 var real = realData.index_select(0, rows);
                 // A conditional step generates the batch's own labels, so real and generated batches hold the same classes.
                 var batchLabels = labels?.index_select(0, rows);
@@ -443,7 +448,7 @@ internal sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// PacGAN's packing: each run of <see cref="GanTrainerOptions.Packing"/> consecutive rows (drawn at random, all
-    /// real or all generated) becomes one row of their values side by side; images become one image with their
+    /// real or all generated; in a conditional run mostly of one label, <see cref="GanTrainerOptions.PackByLabel"/>) becomes one row of their values side by side; images become one image with their
     /// channels stacked, because the flattened rows are (channels, height, width) in order.
     /// </summary>
     private Tensor Pack(Tensor samples) =>
