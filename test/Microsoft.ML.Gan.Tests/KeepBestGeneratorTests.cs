@@ -103,6 +103,21 @@ public sealed class KeepBestGeneratorTests
         model.History.Should().OnlyContain(h => h.Quality!.LabelAccuracy >= 0 && h.Quality.LabelAccuracy <= 1);
     }
 
+    [Theory]
+    [InlineData(150, 150)]
+    [InlineData(5000, 2000)]
+    public void A_tabular_check_compares_up_to_2000_training_rows_with_2000_generated_ones(int tableRows, int comparedRows)
+    {
+        var ml = new MLContext(seed: 1);
+        var table = ml.Data.LoadFromEnumerable(Enumerable.Range(0, tableRows).Select(i => new Row { Size = i % 50, Price = i, Kind = i % 3 == 0 ? "a" : "b" }).ToList());
+        var (_, codec) = TabularGanTrainer.EncodeTable(table, null, null);
+        using var encoded = torch.zeros(tableRows, codec.Width);
+        using var monitor = new TableQualityMonitor(encoded, null, codec, new TabularGanOptions(), seed: 1, Device.CPU, conditioning: null);
+
+        monitor.RealRows.Should().Be(comparedRows);
+        monitor.GeneratedRows.Should().Be(2000, "a small table's score should not carry the sampling noise of as few generated rows as it has");
+    }
+
     [Fact]
     public void The_checks_classifier_learns_from_one_set_of_rows_and_is_scored_on_another()
     {

@@ -14,7 +14,12 @@ namespace Microsoft.ML.Gan;
 /// </summary>
 internal sealed class TableQualityMonitor : IDisposable
 {
-    /// <summary>Rows on each side: enough for the dependence of a 1 % category to show, cheap to score (tens of ms).</summary>
+    /// <summary>
+    /// Generated rows per check, and the most training rows it compares them with: enough for the dependence of a 1 %
+    /// category to show, cheap to score (tens of ms). A smaller table is compared whole with 2,000 generated rows, not
+    /// with as many as it has: the score of 318 generated rows moved from check to check by their own sampling noise
+    /// (decision 72).
+    /// </summary>
     private const int MaxRows = 2000;
     private readonly TableCodec codec;
     private readonly List<string> names;
@@ -26,7 +31,7 @@ internal sealed class TableQualityMonitor : IDisposable
     private readonly int classCount;
     private readonly Tensor noise;
     private readonly long[]? classes;
-    private readonly int rows;
+    private readonly int realRows;
 
     /// <param name="encodedRows">The training rows as the generator makes them (the codec's encoding).</param>
     /// <param name="labels">Each training row's class (conditional runs), else null.</param>
@@ -40,25 +45,31 @@ internal sealed class TableQualityMonitor : IDisposable
         this.codec = codec;
         using var scope = torch.NewDisposeScope();
         using var random = new Generator((ulong)seed + 12);
-        rows = Math.Min(MaxRows, (int)encodedRows.size(0));
-        var picked = torch.randperm(encodedRows.size(0), random).narrow(0, 0, rows);
+        realRows = Math.Min(MaxRows, (int)encodedRows.size(0));
+        var picked = torch.randperm(encodedRows.size(0), random).narrow(0, 0, realRows);
         var values = encodedRows.index_select(0, picked.to(encodedRows.device)).to(Device.CPU).data<float>();
         var realClasses = labels is null ? null : picked.data<long>().Select(i => labels[i]).ToArray();
         names = codec.OutputColumns.Select(c => c.Name).ToList();
-        realColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), rows, codec), names, "real");
+        realColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), realRows, codec), names, "real");
         realDependence = TableScores.DependenceMatrix(realColumns);
-        realEncoded = torch.tensor(values, rows, codec.Width).DetachFromDisposeScope();
-        if (realClasses is not null) realLabels = torch.tensor(realClasses, rows).DetachFromDisposeScope();
+        realEncoded = torch.tensor(values, realRows, codec.Width).DetachFromDisposeScope();
+        if (realClasses is not null) realLabels = torch.tensor(realClasses, realRows).DetachFromDisposeScope();
         classCount = conditioning?.Count ?? 0;
-        var z = LatentNoise.Sample(options.Noise, rows, options.LatentDimension, random, device);
+        var z = LatentNoise.Sample(options.Noise, MaxRows, options.LatentDimension, random, device);
         if (conditioning is not null)
         {
             // Classes in the training proportions, as the real rows have them.
-            classes = conditioning.Sample(rows, random);
-            z = conditioning.GeneratorInput(z, torch.tensor(classes, rows).to(device));
+            classes = conditioning.Sample(MaxRows, random);
+            z = conditioning.GeneratorInput(z, torch.tensor(classes, MaxRows).to(device));
         }
         noise = z.DetachFromDisposeScope();
     }
+
+    /// <summary>The training rows each check compares with: all of them, or 2,000 for a larger table.</summary>
+    public int RealRows => realRows;
+
+    /// <summary>The generated rows each check scores, whatever the table's size.</summary>
+    public int GeneratedRows => MaxRows;
 
     /// <summary>
     /// Scores the generator now: mean column distance and pairwise dependence difference of its rows to the training rows
@@ -79,7 +90,7 @@ internal sealed class TableQualityMonitor : IDisposable
                 generated = generator.forward(noise).to(Device.CPU).data<float>();
             }
             // EvaluateTable's column distance and dependence difference, from the same functions.
-            var syntheticColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(generated, codec.Width, classes), rows, codec), names, "synthetic");
+            var syntheticColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(generated, codec.Width, classes), MaxRows, codec), names, "synthetic");
             var columnDistance = names.Select((n, i) => TableScores.Fidelity(n, realColumns[i], syntheticColumns[i]).Distance).Average();
             var dependence = TableScores.DependenceDifference(realDependence, TableScores.DependenceMatrix(syntheticColumns));
             var labelAccuracy = classes is null ? (double?)null : TrainSyntheticTestRealAccuracy(generated, classes, realEncoded, realLabels!, classCount);
