@@ -21,7 +21,8 @@ public sealed class GanDatasets
 
     private Random RandomFor(int? seed) => new(seed ?? context.NextSeed());
 
-    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    /// <summary>A standard normal draw from <paramref name="random"/> (Box-Muller).</summary>
+    internal static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>Seed 003's Swiss roll: t = 1.5π(1 + 2u), (t cos t, t sin t) / 15, u uniform on [0, 1).</summary>
     public IDataView SwissRoll(int count = 10_000, int? seed = null)

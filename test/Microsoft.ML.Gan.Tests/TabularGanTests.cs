@@ -197,7 +197,7 @@ public sealed class TabularGanTests
         var codec = FitColumns(ml, skewed, "Income").Codec;
         codec.Columns[0].Means.Should().ContainSingle("a triangular column has one peak");
 
-        var clustered = Enumerable.Range(0, 2_000).Select(i => new Person { Age = 20 * (1 + i % 3) + (float)SampleGaussian(random), City = "x", Team = "x" }).ToList();
+        var clustered = Enumerable.Range(0, 2_000).Select(i => new Person { Age = 20 * (1 + i % 3) + (float)GanDatasets.Normal(random), City = "x", Team = "x" }).ToList();
         codec = FitColumns(ml, clustered, "Age").Codec;
         codec.Columns[0].Means!.Should().HaveCount(3, "three separated clusters are three modes");
     }
@@ -208,7 +208,7 @@ public sealed class TabularGanTests
         // A log-normal income has one peak; one Gaussian mode would clamp its tail at 3.96 deviations.
         var ml = new MLContext(seed: 1);
         var random = new Random(9);
-        var rows = Enumerable.Range(0, 2_000).Select(_ => new Person { Income = Math.Exp(10 + SampleGaussian(random)), City = "x", Team = "x" }).ToList();
+        var rows = Enumerable.Range(0, 2_000).Select(_ => new Person { Income = Math.Exp(10 + GanDatasets.Normal(random)), City = "x", Team = "x" }).ToList();
         var (codec, encoded, count) = FitColumns(ml, rows, "Income");
         codec.Columns[0].Means!.Length.Should().BeGreaterThan(1);
         ((double[])codec.Decode(encoded, count)[0]).Zip(rows).Should().OnlyContain(p => Math.Abs(p.First - p.Second.Income) < 1e-3 * p.Second.Income,
@@ -220,8 +220,6 @@ public sealed class TabularGanTests
         var view = ml.Data.LoadFromEnumerable(rows);
         return TableCodec.Fit(view, columns.Select(c => view.Schema[c]).ToArray());
     }
-
-    private static double SampleGaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Fact]
     public void A_value_repeated_in_many_rows_gets_a_point_mass_mode_that_decodes_exactly()
