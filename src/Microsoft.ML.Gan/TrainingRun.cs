@@ -374,8 +374,8 @@ internal sealed class TrainingRun : IDisposable
         if (check is not null) best?.Offer(epoch, check, SamplingNetwork);
         if (check is { } c && c.Coverage < options.CollapseWarningCoverage)
         {
-            // Three decimals: at two, a coverage of 0.2497 read "0.25 is below 0.25".
             var wganRemedy = options.Loss == GanLoss.Wasserstein ? "" : " WGAN-GP (ml.Gan().Trainers.Wgan),";
+            // Three decimals: at two, a coverage of 0.2497 read "0.25 is below 0.25".
             context.WriteLog(source, FormattableString.Invariant(
                 $"Epoch {epoch}: coverage {c.Coverage:F3} (recall {c.Recall:F3}, precision {c.Precision:F3}) is below {options.CollapseWarningCoverage:F3}: the generator covers only part of the data (mode collapse).") +
                 $" Remedies: a lower discriminator learning rate,{wganRemedy} a larger batch; see docs/quality.md.", ChannelMessageKind.Warning);
@@ -448,8 +448,9 @@ internal sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// PacGAN's packing: each run of <see cref="GanTrainerOptions.Packing"/> consecutive rows (drawn at random, all
-    /// real or all generated; in a conditional run mostly of one label, <see cref="GanTrainerOptions.PackByLabel"/>) becomes one row of their values side by side; images become one image with their
-    /// channels stacked, because the flattened rows are (channels, height, width) in order.
+    /// real or all generated; in a conditional run mostly of one label, <see cref="GanTrainerOptions.PackByLabel"/>)
+    /// becomes one row of their values side by side; images become one image with their channels stacked, because the
+    /// flattened rows are (channels, height, width) in order.
     /// </summary>
     private Tensor Pack(Tensor samples) =>
         options.Packing == 1 ? samples : samples.reshape(samples.size(0) / options.Packing, samples.size(1) * options.Packing);

@@ -31,7 +31,6 @@ internal sealed class TableQualityMonitor : IDisposable
     private readonly int classCount;
     private readonly Tensor noise;
     private readonly long[]? classes;
-    private readonly int realRows;
 
     /// <param name="encodedRows">The training rows as the generator makes them (the codec's encoding).</param>
     /// <param name="labels">Each training row's class (conditional runs), else null.</param>
@@ -45,15 +44,15 @@ internal sealed class TableQualityMonitor : IDisposable
         this.codec = codec;
         using var scope = torch.NewDisposeScope();
         using var random = new Generator((ulong)seed + 12);
-        realRows = Math.Min(MaxRows, (int)encodedRows.size(0));
-        var picked = torch.randperm(encodedRows.size(0), random).narrow(0, 0, realRows);
+        RealRows = Math.Min(MaxRows, (int)encodedRows.size(0));
+        var picked = torch.randperm(encodedRows.size(0), random).narrow(0, 0, RealRows);
         var values = encodedRows.index_select(0, picked.to(encodedRows.device)).to(Device.CPU).data<float>();
         var realClasses = labels is null ? null : picked.data<long>().Select(i => labels[i]).ToArray();
         names = codec.OutputColumns.Select(c => c.Name).ToList();
-        realColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), realRows, codec), names, "real");
+        realColumns = TableScores.ReadColumns(new GeneratedTableView(() => new RowArrayStream(values, codec.Width, realClasses), RealRows, codec), names, "real");
         realDependence = TableScores.DependenceMatrix(realColumns);
-        realEncoded = torch.tensor(values, realRows, codec.Width).DetachFromDisposeScope();
-        if (realClasses is not null) realLabels = torch.tensor(realClasses, realRows).DetachFromDisposeScope();
+        realEncoded = torch.tensor(values, RealRows, codec.Width).DetachFromDisposeScope();
+        if (realClasses is not null) realLabels = torch.tensor(realClasses, RealRows).DetachFromDisposeScope();
         classCount = conditioning?.Count ?? 0;
         var z = LatentNoise.Sample(options.Noise, MaxRows, options.LatentDimension, random, device);
         if (conditioning is not null)
@@ -66,7 +65,7 @@ internal sealed class TableQualityMonitor : IDisposable
     }
 
     /// <summary>The training rows each check compares with: all of them, or 2,000 for a larger table.</summary>
-    public int RealRows => realRows;
+    public int RealRows { get; }
 
     /// <summary>The generated rows each check scores, whatever the table's size.</summary>
     public int GeneratedRows => MaxRows;
